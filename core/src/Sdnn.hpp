@@ -1,0 +1,16 @@
+#ifndef SDNN_HPP
+#define SDNN_HPP
+
+/// \file Sdnn.hpp
+/// Umbrella header of sdnn, a Kokkos library for sparse deep neural network inference.
+
+#include <Sdnn_BinaryCache.hpp>
+#include <Sdnn_Config.hpp>
+#include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_Dataset.hpp>
+#include <Sdnn_Error.hpp>
+#include <Sdnn_Generator.hpp>
+#include <Sdnn_IO.hpp>
+#include <Sdnn_Reference.hpp>
+
+#endif

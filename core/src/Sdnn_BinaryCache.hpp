@@ -1,0 +1,71 @@
+#ifndef SDNN_BINARYCACHE_HPP
+#define SDNN_BINARYCACHE_HPP
+
+#include <Sdnn_CscMatrix.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace sdnn
+{
+
+/// sdnn's binary matrix format (extension `.sdnn`): a 112-byte header (magic "SDNNCSC", format
+/// version, endianness marker, index and value widths, dimensions, nnz, the size and mtime of the
+/// text file it was made from, checksums of header and payload) followed by col_ptr (int64),
+/// row_idx (int32) and values (float32). Loading it costs a read and a checksum, no parsing.
+inline constexpr std::uint32_t binary_format_version = 1;
+
+/// Identifies the text file a cache was made from; a cache whose stamp differs is stale.
+struct SourceStamp
+{
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  friend bool operator==(SourceStamp const &a, SourceStamp const &b)
+  {
+    return a.size == b.size && a.mtime_ns == b.mtime_ns;
+  }
+};
+
+/// Size and modification time of `path`. \throws sdnn::InputError if it does not exist.
+SourceStamp source_stamp(std::string const &path);
+
+/// Writes `matrix` to `path` atomically (temporary file, then rename). \throws sdnn::InputError on I/O failure.
+void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceStamp const &source = {});
+
+/// Reads a binary matrix, checking magic, version, widths, checksums, structure and, unless
+/// `any_size`, the dimensions. \param source if not null, receives the stamp stored in the header.
+/// \throws sdnn::InputError naming the file for a foreign, corrupt, truncated or mismatched file.
+HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           SourceStamp *source = nullptr);
+
+/// How read_matrix() treats the binary cache of text inputs.
+struct ReadOptions
+{
+  bool use_cache = true;  ///< read and write caches of text inputs
+  std::string cache_dir;  ///< empty: default_cache_dir()
+};
+
+/// What read_matrix() did, for reports.
+struct ReadInfo
+{
+  bool from_cache = false;    ///< loaded from a valid cache
+  bool cache_written = false; ///< parsed text and wrote a new cache
+  std::string note;           ///< why a cache was not used (stale, corrupt), empty otherwise
+};
+
+/// `$SDNN_CACHE_DIR`, else `$XDG_CACHE_HOME/sdnn`, else `$HOME/.cache/sdnn`.
+std::string default_cache_dir();
+
+/// Cache file for the text file `path` inside `cache_dir` (named after the file and its absolute path).
+std::string cache_path_for(std::string const &path, std::string const &cache_dir);
+
+/// Reads a matrix file by extension: `.mtx` MatrixMarket, `.sdnn` binary, anything else challenge TSV.
+/// Text inputs go through the binary cache when `options.use_cache`: a valid cache with the same
+/// source stamp is loaded instead of the text; a stale or corrupt cache is replaced (and said so in
+/// `info->note`). Dimensions as in read_tsv_matrix(). \throws sdnn::InputError on bad input.
+HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                    ReadOptions const &options = {}, ReadInfo *info = nullptr);
+
+} // namespace sdnn
+
+#endif

@@ -1,0 +1,50 @@
+#ifndef SDNN_REFERENCE_HPP
+#define SDNN_REFERENCE_HPP
+
+#include <Sdnn_CscMatrix.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace sdnn
+{
+
+/// The challenge's activation ceiling (YMAX).
+inline constexpr float challenge_ymax = 32.0f;
+
+/// Per-layer figures reported by the reference inference.
+struct LayerStats
+{
+  int layer = 0;                ///< 1-based layer just computed
+  std::int64_t active_rows = 0; ///< rows of Y with any nonzero after this layer
+  std::int64_t nnz = 0;         ///< nnz(Y) after this layer
+};
+
+/// Result of an inference: the answer and the activity trajectory.
+struct InferenceResult
+{
+  std::vector<std::int64_t> categories; ///< 0-based rows of the final Y with any nonzero, ascending
+  std::vector<LayerStats> layers;       ///< one entry per layer
+  HostCsr activations;                  ///< final Y (rows × N), columns ascending in every row
+};
+
+/// Sequential host reference: the oracle every parallel mode is tested against.
+///
+/// For every layer l: Z = Y·W_l; Y = Z + bias on the nonzero entries of Z; Y(Y < 0) = 0;
+/// Y(Y > ymax) = ymax; entries that end at 0 are dropped. Each Z(r, j) is accumulated in float,
+/// in ascending order of the inner index, starting from 0: parallel kernels that keep this order
+/// reproduce the activations bit for bit.
+///
+/// \param inputs Y_0, rows = inputs, columns = N
+/// \param layers W_1..W_L, each N × N
+/// \param bias added to every nonzero of Z (the challenge uses one bias for all neurons and layers)
+/// \param on_layer called after each layer (progress reports); may be empty
+/// \throws std::logic_error if dimensions disagree
+InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias,
+                                    float ymax = challenge_ymax,
+                                    std::function<void(LayerStats const &)> const &on_layer = {});
+
+} // namespace sdnn
+
+#endif

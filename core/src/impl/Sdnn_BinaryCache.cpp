@@ -1,0 +1,258 @@
+#include <Sdnn_BinaryCache.hpp>
+#include <Sdnn_IO.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sdnn
+{
+
+namespace
+{
+
+constexpr char magic[8] = {'S', 'D', 'N', 'N', 'C', 'S', 'C', '\x1a'};
+constexpr std::uint32_t endian_marker = 0x01020304u;
+
+struct Header
+{
+  char magic[8];
+  std::uint32_t version;
+  std::uint32_t endian;
+  std::uint32_t header_bytes;
+  std::uint32_t value_bytes;
+  std::uint32_t ordinal_bytes;
+  std::uint32_t offset_bytes;
+  std::int64_t num_rows;
+  std::int64_t num_cols;
+  std::int64_t nnz;
+  std::uint64_t source_size;
+  std::int64_t source_mtime_ns;
+  std::uint64_t reserved[3];
+  std::uint64_t payload_checksum;
+  std::uint64_t header_checksum; // over every byte before this field
+};
+static_assert(sizeof(Header) == 112, "sdnn binary header must stay 112 bytes");
+
+/// 64-bit FNV-1a over 8-byte words (then the tail bytes): any change of a single word changes the sum.
+std::uint64_t checksum(void const *data, std::size_t size, std::uint64_t hash = 0xcbf29ce484222325ull)
+{
+  constexpr std::uint64_t prime = 0x100000001b3ull;
+  auto const *bytes = static_cast<unsigned char const *>(data);
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8)
+  {
+    std::uint64_t word;
+    std::memcpy(&word, bytes + i, 8);
+    hash = (hash ^ word) * prime;
+  }
+  for (; i < size; ++i)
+    hash = (hash ^ bytes[i]) * prime;
+  return hash;
+}
+
+template <class View>
+std::size_t bytes_of(View const &view)
+{
+  return view.extent(0) * sizeof(typename View::value_type);
+}
+
+} // namespace
+
+SourceStamp source_stamp(std::string const &path)
+{
+  struct stat st;
+  SDNN_USER_REQUIRE(::stat(path.c_str(), &st) == 0, path << ": cannot open file: " << std::strerror(errno));
+  return {static_cast<std::uint64_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceStamp const &source)
+{
+  Header header{};
+  std::memcpy(header.magic, magic, sizeof magic);
+  header.version = binary_format_version;
+  header.endian = endian_marker;
+  header.header_bytes = sizeof(Header);
+  header.value_bytes = sizeof(float);
+  header.ordinal_bytes = sizeof(std::int32_t);
+  header.offset_bytes = sizeof(std::int64_t);
+  header.num_rows = matrix.num_rows();
+  header.num_cols = matrix.num_cols();
+  header.nnz = matrix.nnz();
+  header.source_size = source.size;
+  header.source_mtime_ns = source.mtime_ns;
+  std::uint64_t sum = checksum(matrix.col_ptr().data(), bytes_of(matrix.col_ptr()));
+  sum = checksum(matrix.row_idx().data(), bytes_of(matrix.row_idx()), sum);
+  header.payload_checksum = checksum(matrix.values().data(), bytes_of(matrix.values()), sum);
+  header.header_checksum = checksum(&header, offsetof(Header, header_checksum));
+
+  auto const tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    impl::OutputFile file(tmp);
+    file.write(reinterpret_cast<char const *>(&header), sizeof header);
+    file.write(reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()));
+    file.write(reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()));
+    file.write(reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
+    file.close();
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+  {
+    auto const err = errno;
+    std::remove(tmp.c_str());
+    throw InputError(path + ": cannot write binary matrix: " + std::strerror(err));
+  }
+}
+
+HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           SourceStamp *source)
+{
+  std::string const data = impl::read_file(path);
+  auto fail = [&](std::string const &what) { throw InputError(path + ": " + what); };
+  if (data.size() < sizeof(magic) || std::memcmp(data.data(), magic, sizeof magic) != 0)
+    fail("not an sdnn binary matrix (bad magic number; a foreign file?)");
+  if (data.size() < sizeof(Header))
+    fail("truncated sdnn binary matrix: " + std::to_string(data.size()) + " bytes, shorter than its header");
+  Header header;
+  std::memcpy(&header, data.data(), sizeof header);
+  if (header.endian != endian_marker)
+    fail("sdnn binary matrix written on a machine of the other byte order");
+  if (header.version != binary_format_version)
+    fail("sdnn binary format version " + std::to_string(header.version) + ", this build reads version " +
+         std::to_string(binary_format_version) + " (regenerate the cache)");
+  if (header.header_checksum != checksum(&header, offsetof(Header, header_checksum)))
+    fail("corrupt sdnn binary matrix: header checksum mismatch");
+  if (header.header_bytes != sizeof(Header) || header.value_bytes != sizeof(float) ||
+      header.ordinal_bytes != sizeof(std::int32_t) || header.offset_bytes != sizeof(std::int64_t))
+    fail("sdnn binary matrix with unsupported widths");
+  if (header.num_rows < 0 || header.num_cols < 0 || header.nnz < 0 || header.num_rows > INT32_MAX ||
+      header.num_cols > INT32_MAX)
+    fail("corrupt sdnn binary matrix: invalid dimensions");
+  auto const expected_bytes = sizeof(Header) + (header.num_cols + 1) * sizeof(std::int64_t) +
+                              header.nnz * (sizeof(std::int32_t) + sizeof(float));
+  if (data.size() != expected_bytes)
+    fail("truncated or corrupt sdnn binary matrix: " + std::to_string(data.size()) + " bytes, expected " +
+         std::to_string(expected_bytes));
+  if ((num_rows != any_size && header.num_rows != num_rows) || (num_cols != any_size && header.num_cols != num_cols))
+    fail("matrix is " + std::to_string(header.num_rows) + " x " + std::to_string(header.num_cols) + ", expected " +
+         (num_rows == any_size ? std::string("any") : std::to_string(num_rows)) + " x " +
+         (num_cols == any_size ? std::string("any") : std::to_string(num_cols)));
+  if (checksum(data.data() + sizeof(Header), data.size() - sizeof(Header)) != header.payload_checksum)
+    fail("corrupt sdnn binary matrix: payload checksum mismatch");
+
+  auto const nrows = static_cast<std::int32_t>(header.num_rows);
+  auto const ncols = static_cast<std::int32_t>(header.num_cols);
+  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"),
+                                ncols + 1);
+  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"),
+                                header.nnz);
+  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"),
+                              header.nnz);
+  char const *p = data.data() + sizeof(Header);
+  std::memcpy(col_ptr.data(), p, bytes_of(col_ptr));
+  p += bytes_of(col_ptr);
+  std::memcpy(row_idx.data(), p, bytes_of(row_idx));
+  p += bytes_of(row_idx);
+  std::memcpy(values.data(), p, bytes_of(values));
+
+  // A matching checksum can still hide a file written by a buggy producer: check the structure.
+  if (col_ptr(0) != 0 || col_ptr(ncols) != header.nnz)
+    fail("corrupt sdnn binary matrix: column pointers do not span the entries");
+  for (std::int32_t c = 0; c < ncols; ++c)
+  {
+    if (col_ptr(c + 1) < col_ptr(c))
+      fail("corrupt sdnn binary matrix: column pointers decrease at column " + std::to_string(c + 1));
+    for (auto k = col_ptr(c); k < col_ptr(c + 1); ++k)
+      if (row_idx(k) < 0 || row_idx(k) >= nrows || (k > col_ptr(c) && row_idx(k) <= row_idx(k - 1)))
+        fail("corrupt sdnn binary matrix: row indices of column " + std::to_string(c + 1) +
+             " are out of range or not strictly ascending");
+  }
+  if (source != nullptr)
+    *source = {header.source_size, header.source_mtime_ns};
+  return HostCsc(nrows, ncols, col_ptr, row_idx, values);
+}
+
+std::string default_cache_dir()
+{
+  if (char const *dir = std::getenv("SDNN_CACHE_DIR"); dir != nullptr && *dir != '\0')
+    return dir;
+  if (char const *dir = std::getenv("XDG_CACHE_HOME"); dir != nullptr && *dir != '\0')
+    return std::string(dir) + "/sdnn";
+  if (char const *home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    return std::string(home) + "/.cache/sdnn";
+  return (std::filesystem::temp_directory_path() / "sdnn-cache").string();
+}
+
+std::string cache_path_for(std::string const &path, std::string const &cache_dir)
+{
+  std::error_code ec;
+  auto absolute = std::filesystem::weakly_canonical(path, ec);
+  if (ec)
+    absolute = std::filesystem::absolute(path);
+  auto const key = absolute.string();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(checksum(key.data(), key.size())));
+  return (std::filesystem::path(cache_dir) / (absolute.filename().string() + "." + hex + ".sdnn")).string();
+}
+
+HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols, ReadOptions const &options,
+                    ReadInfo *info)
+{
+  ReadInfo local;
+  ReadInfo &out = info != nullptr ? *info : local;
+  out = {};
+  auto const extension = std::filesystem::path(path).extension().string();
+  if (extension == ".sdnn")
+  {
+    out.from_cache = true;
+    return read_binary_matrix(path, num_rows, num_cols);
+  }
+  auto parse = [&] {
+    return extension == ".mtx" ? read_matrix_market(path, num_rows, num_cols)
+                               : read_tsv_matrix(path, num_rows, num_cols);
+  };
+  if (!options.use_cache)
+    return parse();
+
+  auto const stamp = source_stamp(path);
+  auto const cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  auto const cache = cache_path_for(path, cache_dir);
+  if (std::filesystem::exists(cache))
+  {
+    try
+    {
+      SourceStamp cached;
+      // TSV images take their row count from the data; the cache then holds the same count.
+      auto matrix = read_binary_matrix(cache, num_rows, num_cols, &cached);
+      if (cached == stamp)
+      {
+        out.from_cache = true;
+        return matrix;
+      }
+      out.note = "cache " + cache + " is stale (its source changed); rebuilt it";
+    }
+    catch (InputError const &e)
+    {
+      out.note = std::string("replaced unusable cache: ") + e.what();
+    }
+  }
+  auto matrix = parse();
+  std::error_code ec;
+  std::filesystem::create_directories(cache_dir, ec);
+  try
+  {
+    write_binary_matrix(cache, matrix, stamp);
+    out.cache_written = true;
+  }
+  catch (InputError const &e)
+  {
+    // A read-only cache directory must not stop inference: the text was parsed correctly.
+    out.note = std::string("could not write cache: ") + e.what();
+  }
+  return matrix;
+}
+
+} // namespace sdnn

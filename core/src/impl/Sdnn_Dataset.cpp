@@ -1,0 +1,79 @@
+#include <Sdnn_Dataset.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+
+namespace sdnn
+{
+
+std::string challenge_weights_dir(std::string const &dir, std::int64_t num_neurons)
+{
+  return (std::filesystem::path(dir) / ("neuron" + std::to_string(num_neurons))).string();
+}
+
+std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer)
+{
+  auto const stem = std::filesystem::path(weights_dir) /
+                    ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer));
+  for (char const *extension : {".tsv", ".mtx", ".sdnn"})
+  {
+    auto candidate = stem;
+    candidate += extension;
+    if (std::filesystem::exists(candidate))
+      return candidate.string();
+  }
+  return stem.string() + ".tsv"; // the reader reports it missing
+}
+
+ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons, int num_layers)
+{
+  std::filesystem::path const base(dir);
+  ChallengePaths paths;
+  paths.images = (base / ("sparse-images-" + std::to_string(num_neurons) + ".tsv")).string();
+  paths.truth = (base / ("neuron" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) +
+                         "-categories.tsv"))
+                    .string();
+  auto const weights = challenge_weights_dir(dir, num_neurons);
+  for (int k = 1; k <= num_layers; ++k)
+    paths.layers.push_back(challenge_layer_path(weights, num_neurons, k));
+  return paths;
+}
+
+std::int64_t Network::num_edges() const
+{
+  std::int64_t edges = 0;
+  for (auto const &w : layers)
+    edges += w.nnz();
+  return edges;
+}
+
+Network load_network(std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
+                     ReadOptions const &options, std::function<void(int, ReadInfo const &)> const &on_layer)
+{
+  SDNN_USER_REQUIRE(num_neurons > 0, "the number of neurons must be positive, got " << num_neurons);
+  Network network;
+  network.num_neurons = num_neurons;
+  network.bias = bias;
+  network.layers.reserve(layer_paths.size());
+  for (std::size_t k = 0; k < layer_paths.size(); ++k)
+  {
+    ReadInfo info;
+    network.layers.push_back(read_matrix(layer_paths[k], num_neurons, num_neurons, options, &info));
+    if (on_layer)
+      on_layer(static_cast<int>(k + 1), info);
+  }
+  return network;
+}
+
+CategoryCheck check_categories(std::vector<std::int64_t> const &computed, std::vector<std::int64_t> const &truth)
+{
+  SDNN_REQUIRE(std::is_sorted(computed.begin(), computed.end()) && std::is_sorted(truth.begin(), truth.end()),
+               "category lists must be ascending");
+  CategoryCheck check;
+  std::set_difference(truth.begin(), truth.end(), computed.begin(), computed.end(), std::back_inserter(check.missing));
+  std::set_difference(computed.begin(), computed.end(), truth.begin(), truth.end(), std::back_inserter(check.extra));
+  return check;
+}
+
+} // namespace sdnn

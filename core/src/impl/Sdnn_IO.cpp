@@ -1,0 +1,386 @@
+#include <Sdnn_IO.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+namespace sdnn
+{
+
+namespace impl
+{
+
+std::string read_file(std::string const &path)
+{
+  std::FILE *file = std::fopen(path.c_str(), "rb");
+  SDNN_USER_REQUIRE(file != nullptr, path << ": cannot open file: " << std::strerror(errno));
+  std::string data;
+  char buffer[1 << 16];
+  std::size_t got;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+    data.append(buffer, got);
+  bool const failed = std::ferror(file) != 0;
+  std::fclose(file);
+  SDNN_USER_REQUIRE(!failed, path << ": read error: " << std::strerror(errno));
+  return data;
+}
+
+OutputFile::OutputFile(std::string const &path) : m_path(path), m_file(std::fopen(path.c_str(), "wb"))
+{
+  SDNN_USER_REQUIRE(m_file != nullptr, path << ": cannot open for writing: " << std::strerror(errno));
+}
+
+OutputFile::~OutputFile()
+{
+  if (m_file != nullptr)
+    std::fclose(m_file);
+}
+
+void OutputFile::write(char const *data, std::size_t size)
+{
+  SDNN_USER_REQUIRE(std::fwrite(data, 1, size, m_file) == size, m_path << ": write error: " << std::strerror(errno));
+}
+
+void OutputFile::close()
+{
+  int const rc = std::fclose(m_file);
+  m_file = nullptr;
+  SDNN_USER_REQUIRE(rc == 0, m_path << ": write error on close: " << std::strerror(errno));
+}
+
+} // namespace impl
+
+namespace
+{
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+/// Walks the lines of a text file, splitting each into whitespace-separated fields, and formats
+/// `path:line:` errors.
+class LineReader
+{
+public:
+  LineReader(std::string const &path, std::string_view text) : m_path(path), m_text(text) {}
+
+  /// Advances to the next line; false at the end. Rejects a final line without newline (a truncated file).
+  bool next()
+  {
+    if (m_pos >= m_text.size())
+      return false;
+    ++m_line;
+    auto const end = m_text.find('\n', m_pos);
+    if (end == std::string_view::npos)
+      fail("truncated file: the last line has no terminating newline");
+    std::string_view const line = m_text.substr(m_pos, end - m_pos);
+    m_pos = end + 1;
+    m_num_fields = 0;
+    std::size_t i = 0;
+    while (i < line.size())
+    {
+      while (i < line.size() && is_blank(line[i]))
+        ++i;
+      if (i == line.size())
+        break;
+      std::size_t j = i;
+      while (j < line.size() && !is_blank(line[j]))
+        ++j;
+      if (m_num_fields < max_fields)
+        m_fields[m_num_fields] = line.substr(i, j - i);
+      ++m_num_fields;
+      i = j;
+    }
+    m_current = line;
+    return true;
+  }
+
+  std::size_t num_fields() const { return m_num_fields; }
+  std::string_view field(std::size_t k) const { return m_fields[k]; }
+  std::string_view line_text() const { return m_current; }
+  std::int64_t line_number() const { return m_line; }
+
+  void require_fields(std::size_t expected, char const *what)
+  {
+    if (m_num_fields != expected)
+      fail("expected " + std::to_string(expected) + " fields (" + what + "), found " + std::to_string(m_num_fields));
+  }
+
+  std::int64_t integer(std::size_t k, char const *name)
+  {
+    auto const f = field(k);
+    std::int64_t value = 0;
+    auto const [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), value);
+    if (ec != std::errc() || ptr != f.data() + f.size())
+      fail(std::string(name) + " '" + std::string(f) + "' is not an integer");
+    return value;
+  }
+
+  /// A 1-based index in 1..bound (bound < 0: any positive), returned 0-based.
+  std::int64_t index(std::size_t k, char const *name, std::int64_t bound)
+  {
+    auto const value = integer(k, name);
+    if (value < 1 || (bound >= 0 && value > bound))
+      fail(std::string(name) + " " + std::to_string(value) + " is out of range (expected 1.." +
+           (bound >= 0 ? std::to_string(bound) : std::string("2^31-1")) + ")");
+    if (value > std::numeric_limits<std::int32_t>::max())
+      fail(std::string(name) + " " + std::to_string(value) + " is too large (at most 2^31-1 supported)");
+    return value - 1;
+  }
+
+  float real(std::size_t k, char const *name)
+  {
+    auto const f = field(k);
+    double value = 0;
+    auto const [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), value);
+    if (ec != std::errc() || ptr != f.data() + f.size() || !std::isfinite(value))
+      fail(std::string(name) + " '" + std::string(f) + "' is not a finite number");
+    return static_cast<float>(value);
+  }
+
+  [[noreturn]] void fail(std::string const &message) const
+  {
+    throw InputError(m_path + ":" + std::to_string(m_line) + ": " + message);
+  }
+
+private:
+  static constexpr std::size_t max_fields = 8;
+  std::string m_path;
+  std::string_view m_text;
+  std::size_t m_pos = 0;
+  std::int64_t m_line = 0;
+  std::string_view m_fields[max_fields];
+  std::size_t m_num_fields = 0;
+  std::string_view m_current;
+};
+
+/// Finds the lines of the first two entries (row, col) (0-based) for a duplicate-entry message.
+std::pair<std::int64_t, std::int64_t> find_duplicate_lines(std::string const &path, std::string_view text,
+                                                           std::int64_t first_data_line, DuplicateEntry entry)
+{
+  LineReader reader(path, text);
+  std::int64_t first = -1;
+  while (reader.next())
+  {
+    if (reader.line_number() < first_data_line || reader.num_fields() < 2)
+      continue;
+    if (reader.integer(0, "row") == entry.row + 1 && reader.integer(1, "column") == entry.col + 1)
+    {
+      if (first >= 0)
+        return {first, reader.line_number()};
+      first = reader.line_number();
+    }
+  }
+  return {first, first};
+}
+
+HostCsc build_checked(std::string const &path, std::string_view text, std::int64_t first_data_line,
+                      std::int64_t num_rows, std::int64_t num_cols, Triplets const &triplets)
+{
+  DuplicateEntry duplicate;
+  auto matrix = csc_from_triplets(static_cast<std::int32_t>(num_rows), static_cast<std::int32_t>(num_cols), triplets,
+                                  &duplicate);
+  if (duplicate)
+  {
+    auto const [first, second] = find_duplicate_lines(path, text, first_data_line, duplicate);
+    throw InputError(path + ":" + std::to_string(second) + ": duplicate entry (row " +
+                     std::to_string(duplicate.row + 1) + ", column " + std::to_string(duplicate.col + 1) +
+                     "), first given on line " + std::to_string(first));
+  }
+  return matrix;
+}
+
+void require_dimension(std::string const &path, std::int64_t n)
+{
+  SDNN_USER_REQUIRE(n == any_size || (n >= 0 && n <= std::numeric_limits<std::int32_t>::max()),
+                    path << ": requested dimension " << n << " is not supported");
+}
+
+/// Formats every entry with `line_format` (taking 1-based row, 1-based column, value as
+/// `long long, long long, double`), in column-major or row-major order.
+std::string format_entries(HostCsc const &matrix, bool row_major, char const *line_format)
+{
+  std::string out;
+  out.reserve(static_cast<std::size_t>(matrix.nnz()) * 24);
+  char line[128];
+  auto emit = [&](std::int64_t r, std::int64_t c, float v) {
+    int const n = std::snprintf(line, sizeof line, line_format, static_cast<long long>(r + 1),
+                                static_cast<long long>(c + 1), static_cast<double>(v));
+    out.append(line, n);
+  };
+  if (row_major)
+  {
+    auto const csr = to_csr(matrix);
+    for (std::int64_t r = 0; r < csr.num_rows; ++r)
+      for (auto k = csr.row_ptr[r]; k < csr.row_ptr[r + 1]; ++k)
+        emit(r, csr.col_idx[k], csr.values[k]);
+  }
+  else
+  {
+    for (std::int32_t c = 0; c < matrix.num_cols(); ++c)
+      for (auto k = matrix.col_ptr()(c); k < matrix.col_ptr()(c + 1); ++k)
+        emit(matrix.row_idx()(k), c, matrix.values()(k));
+  }
+  return out;
+}
+
+void write_text(std::string const &path, std::string const &text)
+{
+  impl::OutputFile file(path);
+  file.write(text.data(), text.size());
+  file.close();
+}
+
+} // namespace
+
+HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols)
+{
+  require_dimension(path, num_rows);
+  require_dimension(path, num_cols);
+  SDNN_USER_REQUIRE(num_cols != any_size, path << ": the number of columns must be given for a TSV matrix");
+  std::string const text = impl::read_file(path);
+  LineReader reader(path, text);
+  Triplets triplets;
+  triplets.rows.reserve(text.size() / 12);
+  triplets.cols.reserve(text.size() / 12);
+  triplets.values.reserve(text.size() / 12);
+  std::int64_t max_row = -1;
+  while (reader.next())
+  {
+    if (reader.num_fields() == 0)
+      continue;
+    reader.require_fields(3, "row column value");
+    auto const r = reader.index(0, "row index", num_rows);
+    auto const c = reader.index(1, "column index", num_cols);
+    auto const v = reader.real(2, "value");
+    max_row = std::max(max_row, r);
+    triplets.rows.push_back(static_cast<std::int32_t>(r));
+    triplets.cols.push_back(static_cast<std::int32_t>(c));
+    triplets.values.push_back(v);
+  }
+  SDNN_USER_REQUIRE(triplets.size() > 0, path << ":1: empty file (expected lines of: row column value)");
+  return build_checked(path, text, 1, num_rows == any_size ? max_row + 1 : num_rows, num_cols, triplets);
+}
+
+HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::int64_t num_cols)
+{
+  require_dimension(path, num_rows);
+  require_dimension(path, num_cols);
+  std::string const text = impl::read_file(path);
+  LineReader reader(path, text);
+  SDNN_USER_REQUIRE(reader.next(), path << ":1: empty file (expected a %%MatrixMarket header)");
+  {
+    std::string header(reader.line_text());
+    std::transform(header.begin(), header.end(), header.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (reader.num_fields() != 5 || reader.field(0) != "%%MatrixMarket")
+      reader.fail("expected the header '%%MatrixMarket matrix coordinate real general'");
+    if (header.find(" coordinate") == std::string::npos)
+      reader.fail("only the 'coordinate' MatrixMarket format is supported");
+    if (header.find(" general") == std::string::npos)
+      reader.fail("only 'general' MatrixMarket matrices are supported (not symmetric, skew or hermitian)");
+  }
+  bool const pattern = std::string(reader.field(3)) == "pattern";
+  if (!pattern && reader.field(3) != "real" && reader.field(3) != "integer")
+    reader.fail("unsupported field type '" + std::string(reader.field(3)) + "' (expected real, integer or pattern)");
+
+  // Size line after comments.
+  std::int64_t rows = 0, cols = 0, entries = 0;
+  for (;;)
+  {
+    SDNN_USER_REQUIRE(reader.next(), path << ":" << reader.line_number() + 1
+                                           << ": truncated file: expected the size line 'rows columns entries'");
+    if (reader.num_fields() == 0 || reader.field(0).front() == '%')
+      continue;
+    reader.require_fields(3, "rows columns entries");
+    rows = reader.integer(0, "row count");
+    cols = reader.integer(1, "column count");
+    entries = reader.integer(2, "entry count");
+    if (rows < 0 || cols < 0 || entries < 0 || rows > std::numeric_limits<std::int32_t>::max() ||
+        cols > std::numeric_limits<std::int32_t>::max())
+      reader.fail("invalid size line");
+    if ((num_rows != any_size && rows != num_rows) || (num_cols != any_size && cols != num_cols))
+      reader.fail("matrix is " + std::to_string(rows) + " x " + std::to_string(cols) + ", expected " +
+                  (num_rows == any_size ? std::string("any") : std::to_string(num_rows)) + " x " +
+                  (num_cols == any_size ? std::string("any") : std::to_string(num_cols)));
+    break;
+  }
+  auto const first_data_line = reader.line_number() + 1;
+  Triplets triplets;
+  triplets.rows.reserve(entries);
+  triplets.cols.reserve(entries);
+  triplets.values.reserve(entries);
+  while (reader.next())
+  {
+    if (reader.num_fields() == 0 || reader.field(0).front() == '%')
+      continue;
+    if (static_cast<std::int64_t>(triplets.size()) == entries)
+      reader.fail("more entries than the " + std::to_string(entries) + " the size line announces");
+    reader.require_fields(pattern ? 2 : 3, pattern ? "row column" : "row column value");
+    triplets.rows.push_back(static_cast<std::int32_t>(reader.index(0, "row index", rows)));
+    triplets.cols.push_back(static_cast<std::int32_t>(reader.index(1, "column index", cols)));
+    triplets.values.push_back(pattern ? 1.0f : reader.real(2, "value"));
+  }
+  SDNN_USER_REQUIRE(static_cast<std::int64_t>(triplets.size()) == entries,
+                    path << ":" << reader.line_number() << ": truncated file: found " << triplets.size()
+                         << " entries, the size line announces " << entries);
+  return build_checked(path, text, first_data_line, rows, cols, triplets);
+}
+
+std::vector<std::int64_t> read_categories(std::string const &path)
+{
+  std::string const text = impl::read_file(path);
+  LineReader reader(path, text);
+  std::vector<std::pair<std::int64_t, std::int64_t>> rows_and_lines;
+  while (reader.next())
+  {
+    if (reader.num_fields() == 0)
+      continue;
+    reader.require_fields(1, "one row index");
+    rows_and_lines.emplace_back(reader.index(0, "row index", any_size), reader.line_number());
+  }
+  std::sort(rows_and_lines.begin(), rows_and_lines.end());
+  std::vector<std::int64_t> rows;
+  rows.reserve(rows_and_lines.size());
+  for (std::size_t k = 0; k < rows_and_lines.size(); ++k)
+  {
+    if (k > 0 && rows_and_lines[k].first == rows_and_lines[k - 1].first)
+    {
+      auto const [a, b] = std::minmax(rows_and_lines[k].second, rows_and_lines[k - 1].second);
+      throw InputError(path + ":" + std::to_string(b) + ": duplicate row index " +
+                       std::to_string(rows_and_lines[k].first + 1) + ", first given on line " + std::to_string(a));
+    }
+    rows.push_back(rows_and_lines[k].first);
+  }
+  return rows;
+}
+
+void write_challenge_layer(std::string const &path, HostCsc const &layer)
+{
+  write_text(path, format_entries(layer, false, "%lld\t%lld\t%.6e\n"));
+}
+
+void write_challenge_images(std::string const &path, HostCsc const &images)
+{
+  write_text(path, format_entries(images, true, "%lld\t%lld\t%g\n"));
+}
+
+void write_categories(std::string const &path, std::vector<std::int64_t> const &categories)
+{
+  std::string out;
+  for (auto const r : categories)
+    out += std::to_string(r + 1) + '\n';
+  write_text(path, out);
+}
+
+void write_matrix_market(std::string const &path, HostCsc const &matrix)
+{
+  std::string out = "%%MatrixMarket matrix coordinate real general\n" + std::to_string(matrix.num_rows()) + " " +
+                    std::to_string(matrix.num_cols()) + " " + std::to_string(matrix.nnz()) + "\n";
+  out += format_entries(matrix, false, "%lld %lld %.9g\n");
+  write_text(path, out);
+}
+
+} // namespace sdnn

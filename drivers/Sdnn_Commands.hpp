@@ -1,0 +1,12 @@
+#ifndef SDNN_COMMANDS_HPP
+#define SDNN_COMMANDS_HPP
+
+namespace sdnn::cli
+{
+/// `sdnn infer`: exit 0 when the check passes (or none was asked), 1 when it fails.
+int run_infer(int argc, char **argv, int first);
+/// `sdnn generate`: exit 0 when the dataset was written or reused.
+int run_generate(int argc, char **argv, int first);
+} // namespace sdnn::cli
+
+#endif
