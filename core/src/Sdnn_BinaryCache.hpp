@@ -56,8 +56,10 @@ struct ReadInfo
 /// `$SDNN_CACHE_DIR`, else `$XDG_CACHE_HOME/sdnn`, else `$HOME/.cache/sdnn`.
 std::string default_cache_dir();
 
-/// Cache file for the text file `path` inside `cache_dir` (named after the file and its absolute path).
-std::string cache_path_for(std::string const &path, std::string const &cache_dir);
+/// Cache file inside `cache_dir` for the text file `path` read as `num_rows` × `num_cols` (named after
+/// the file, keyed by its absolute path and the requested dimensions, which may be `any_size`).
+std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           std::string const &cache_dir);
 
 /// Reads a matrix file by extension: `.mtx` MatrixMarket, `.sdnn` binary, anything else challenge TSV.
 /// Text inputs go through the binary cache when `options.use_cache`: a valid cache with the same

@@ -60,6 +60,13 @@ std::size_t bytes_of(View const &view)
   return view.extent(0) * sizeof(typename View::value_type);
 }
 
+/// Checksum of the three payload arrays, each summed on from the previous one.
+std::uint64_t payload_checksum(char const *col_ptr, std::size_t col_ptr_bytes, char const *row_idx,
+                               std::size_t row_idx_bytes, char const *values, std::size_t values_bytes)
+{
+  return checksum(values, values_bytes, checksum(row_idx, row_idx_bytes, checksum(col_ptr, col_ptr_bytes)));
+}
+
 } // namespace
 
 SourceStamp source_stamp(std::string const &path)
@@ -85,9 +92,10 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
   header.nnz = matrix.nnz();
   header.source_size = source.size;
   header.source_mtime_ns = source.mtime_ns;
-  std::uint64_t sum = checksum(matrix.col_ptr().data(), bytes_of(matrix.col_ptr()));
-  sum = checksum(matrix.row_idx().data(), bytes_of(matrix.row_idx()), sum);
-  header.payload_checksum = checksum(matrix.values().data(), bytes_of(matrix.values()), sum);
+  header.payload_checksum = payload_checksum(
+      reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()),
+      reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()),
+      reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
   header.header_checksum = checksum(&header, offsetof(Header, header_checksum));
 
   auto const tmp = path + ".tmp." + std::to_string(::getpid());
@@ -140,7 +148,12 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
     fail("matrix is " + std::to_string(header.num_rows) + " x " + std::to_string(header.num_cols) + ", expected " +
          (num_rows == any_size ? std::string("any") : std::to_string(num_rows)) + " x " +
          (num_cols == any_size ? std::string("any") : std::to_string(num_cols)));
-  if (checksum(data.data() + sizeof(Header), data.size() - sizeof(Header)) != header.payload_checksum)
+  std::size_t const col_ptr_bytes = (header.num_cols + 1) * sizeof(std::int64_t);
+  std::size_t const row_idx_bytes = header.nnz * sizeof(std::int32_t);
+  std::size_t const values_bytes = header.nnz * sizeof(float);
+  char const *const payload = data.data() + sizeof(Header);
+  if (payload_checksum(payload, col_ptr_bytes, payload + col_ptr_bytes, row_idx_bytes,
+                       payload + col_ptr_bytes + row_idx_bytes, values_bytes) != header.payload_checksum)
     fail("corrupt sdnn binary matrix: payload checksum mismatch");
 
   auto const nrows = static_cast<std::int32_t>(header.num_rows);
@@ -151,12 +164,9 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
                                 header.nnz);
   HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"),
                               header.nnz);
-  char const *p = data.data() + sizeof(Header);
-  std::memcpy(col_ptr.data(), p, bytes_of(col_ptr));
-  p += bytes_of(col_ptr);
-  std::memcpy(row_idx.data(), p, bytes_of(row_idx));
-  p += bytes_of(row_idx);
-  std::memcpy(values.data(), p, bytes_of(values));
+  std::memcpy(col_ptr.data(), payload, col_ptr_bytes);
+  std::memcpy(row_idx.data(), payload + col_ptr_bytes, row_idx_bytes);
+  std::memcpy(values.data(), payload + col_ptr_bytes + row_idx_bytes, values_bytes);
 
   // A matching checksum can still hide a file written by a buggy producer: check the structure.
   if (col_ptr(0) != 0 || col_ptr(ncols) != header.nnz)
@@ -186,13 +196,16 @@ std::string default_cache_dir()
   return (std::filesystem::temp_directory_path() / "sdnn-cache").string();
 }
 
-std::string cache_path_for(std::string const &path, std::string const &cache_dir)
+std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           std::string const &cache_dir)
 {
   std::error_code ec;
   auto absolute = std::filesystem::weakly_canonical(path, ec);
   if (ec)
     absolute = std::filesystem::absolute(path);
-  auto const key = absolute.string();
+  // The requested shape is part of the key: a TSV read with any_size rows and one read with a fixed
+  // row count are different matrices.
+  auto const key = absolute.string() + '\n' + std::to_string(num_rows) + 'x' + std::to_string(num_cols);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(checksum(key.data(), key.size())));
   return (std::filesystem::path(cache_dir) / (absolute.filename().string() + "." + hex + ".sdnn")).string();
@@ -219,13 +232,12 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
 
   auto const stamp = source_stamp(path);
   auto const cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
-  auto const cache = cache_path_for(path, cache_dir);
+  auto const cache = cache_path_for(path, num_rows, num_cols, cache_dir);
   if (std::filesystem::exists(cache))
   {
     try
     {
       SourceStamp cached;
-      // TSV images take their row count from the data; the cache then holds the same count.
       auto matrix = read_binary_matrix(cache, num_rows, num_cols, &cached);
       if (cached == stamp)
       {

@@ -165,7 +165,7 @@ std::pair<std::int64_t, std::int64_t> find_duplicate_lines(std::string const &pa
   std::int64_t first = -1;
   while (reader.next())
   {
-    if (reader.line_number() < first_data_line || reader.num_fields() < 2)
+    if (reader.line_number() < first_data_line || reader.num_fields() < 2 || reader.field(0).front() == '%')
       continue;
     if (reader.integer(0, "row") == entry.row + 1 && reader.integer(1, "column") == entry.col + 1)
     {
@@ -272,19 +272,23 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
   std::string const text = impl::read_file(path);
   LineReader reader(path, text);
   SDNN_USER_REQUIRE(reader.next(), path << ":1: empty file (expected a %%MatrixMarket header)");
+  // Header: %%MatrixMarket object format field symmetry (keywords are case-insensitive).
+  std::string words[5];
+  for (std::size_t k = 0; k < 5 && k < reader.num_fields(); ++k)
   {
-    std::string header(reader.line_text());
-    std::transform(header.begin(), header.end(), header.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (reader.num_fields() != 5 || reader.field(0) != "%%MatrixMarket")
-      reader.fail("expected the header '%%MatrixMarket matrix coordinate real general'");
-    if (header.find(" coordinate") == std::string::npos)
-      reader.fail("only the 'coordinate' MatrixMarket format is supported");
-    if (header.find(" general") == std::string::npos)
-      reader.fail("only 'general' MatrixMarket matrices are supported (not symmetric, skew or hermitian)");
+    words[k] = std::string(reader.field(k));
+    std::transform(words[k].begin(), words[k].end(), words[k].begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   }
-  bool const pattern = std::string(reader.field(3)) == "pattern";
-  if (!pattern && reader.field(3) != "real" && reader.field(3) != "integer")
-    reader.fail("unsupported field type '" + std::string(reader.field(3)) + "' (expected real, integer or pattern)");
+  if (reader.num_fields() != 5 || words[0] != "%%matrixmarket" || words[1] != "matrix")
+    reader.fail("expected the header '%%MatrixMarket matrix coordinate real general'");
+  if (words[2] != "coordinate")
+    reader.fail("only the 'coordinate' MatrixMarket format is supported, not '" + words[2] + "'");
+  if (words[4] != "general")
+    reader.fail("only 'general' MatrixMarket matrices are supported, not '" + words[4] + "'");
+  bool const pattern = words[3] == "pattern";
+  if (!pattern && words[3] != "real" && words[3] != "integer")
+    reader.fail("unsupported field type '" + words[3] + "' (expected real, integer or pattern)");
 
   // Size line after comments.
   std::int64_t rows = 0, cols = 0, entries = 0;

@@ -1,5 +1,7 @@
 #include <Sdnn_Reference.hpp>
 
+#include <algorithm>
+
 namespace sdnn
 {
 
@@ -12,53 +14,85 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
                           << ", the inputs have " << n << " columns");
 
-  // Row-major Y and W: row r of Z is the sum over nonzeros Y(r,i) of Y(r,i)·W(i,:). Visiting i in
-  // ascending order accumulates every Z(r,j) in ascending order of i.
+  // For each live row r and column j: Z(r, j) = Σ_i Y(r, i)·W(i, j) over column j of W, rows i
+  // ascending (a CSC column is sorted), accumulated in float from 0. Terms with Y(r, i) = 0 add an
+  // exact 0, so this equals the sum over the nonzeros alone. Up to `batch` live rows are computed
+  // side by side, each with its own accumulator: no sum is reordered, the rows only share the
+  // loop over W (which lets the compiler overlap the otherwise latency-bound additions).
+  constexpr int batch = 8;
   HostCsr y = to_csr(inputs);
   HostCsr next;
   next.num_rows = y.num_rows;
   next.num_cols = n;
-  std::vector<float> z(n);
+  std::vector<float> y_dense(n * batch, 0.0f); // y_dense[i * batch + b] = Y(rows[b], i)
+  std::vector<float> z_rows(n * batch);        // z_rows[b * n + j] = Y_next(rows[b], j)
+  std::vector<std::int64_t> live;
 
   InferenceResult result;
   for (std::size_t l = 0; l < layers.size(); ++l)
   {
-    HostCsr const w = to_csr(layers[l]);
+    auto const col_ptr = layers[l].col_ptr();
+    auto const row_idx = layers[l].row_idx();
+    auto const values = layers[l].values();
     next.row_ptr.assign(1, 0);
     next.col_idx.clear();
     next.values.clear();
     LayerStats stats;
     stats.layer = static_cast<int>(l + 1);
+    // Live rows in ascending order; an all-zero row stays all zero and is not computed.
+    live.clear();
     for (std::int64_t r = 0; r < y.num_rows; ++r)
+      if (y.row_ptr[r] != y.row_ptr[r + 1])
+        live.push_back(r);
+    std::int64_t emitted = 0; // rows of `next` written so far
+    for (std::size_t first = 0; first < live.size(); first += batch)
     {
-      if (y.row_ptr[r] != y.row_ptr[r + 1]) // an all-zero row stays all zero
+      int const count = static_cast<int>(std::min<std::size_t>(batch, live.size() - first));
+      for (int b = 0; b < count; ++b)
+        for (auto k = y.row_ptr[live[first + b]]; k < y.row_ptr[live[first + b] + 1]; ++k)
+          y_dense[y.col_idx[k] * batch + b] = y.values[k];
+      for (std::int64_t j = 0; j < n; ++j)
       {
-        std::fill(z.begin(), z.end(), 0.0f);
-        for (auto k = y.row_ptr[r]; k < y.row_ptr[r + 1]; ++k)
+        float z[batch] = {};
+        for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
         {
-          auto const i = y.col_idx[k];
-          auto const yi = y.values[k];
-          for (auto kw = w.row_ptr[i]; kw < w.row_ptr[i + 1]; ++kw)
-            z[w.col_idx[kw]] += yi * w.values[kw];
+          float const w = values(k);
+          float const *yi = &y_dense[row_idx(k) * batch];
+          for (int b = 0; b < batch; ++b)
+            z[b] += yi[b] * w;
         }
-        for (std::int64_t j = 0; j < n; ++j)
+        for (int b = 0; b < batch; ++b)
         {
-          if (z[j] == 0.0f)
-            continue;
-          float v = z[j] + bias;
-          v = v < 0.0f ? 0.0f : v;
-          v = v > ymax ? ymax : v;
-          if (v != 0.0f)
+          float v = z[b];
+          if (v != 0.0f) // bias only on the nonzeros of Z
           {
-            next.col_idx.push_back(static_cast<std::int32_t>(j));
-            next.values.push_back(v);
+            v += bias;
+            v = v < 0.0f ? 0.0f : v;
+            v = v > ymax ? ymax : v;
           }
+          z_rows[b * n + j] = v;
         }
       }
-      auto const row_nnz = static_cast<std::int64_t>(next.col_idx.size()) - next.row_ptr.back();
-      stats.active_rows += row_nnz > 0 ? 1 : 0;
-      next.row_ptr.push_back(static_cast<std::int64_t>(next.col_idx.size()));
+      for (int b = 0; b < count; ++b)
+      {
+        auto const r = live[first + b];
+        for (auto k = y.row_ptr[r]; k < y.row_ptr[r + 1]; ++k)
+          y_dense[y.col_idx[k] * batch + b] = 0.0f;
+        for (; emitted < r; ++emitted) // dead rows before r
+          next.row_ptr.push_back(static_cast<std::int64_t>(next.col_idx.size()));
+        for (std::int64_t j = 0; j < n; ++j)
+          if (z_rows[b * n + j] != 0.0f)
+          {
+            next.col_idx.push_back(static_cast<std::int32_t>(j));
+            next.values.push_back(z_rows[b * n + j]);
+          }
+        stats.active_rows += static_cast<std::int64_t>(next.col_idx.size()) > next.row_ptr.back() ? 1 : 0;
+        next.row_ptr.push_back(static_cast<std::int64_t>(next.col_idx.size()));
+        ++emitted;
+      }
     }
+    for (; emitted < y.num_rows; ++emitted)
+      next.row_ptr.push_back(static_cast<std::int64_t>(next.col_idx.size()));
     stats.nnz = static_cast<std::int64_t>(next.col_idx.size());
     std::swap(y, next);
     result.layers.push_back(stats);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian 12 machine: set everything up, generate (or reuse) the default
+# dataset -- N=1024, L=120, 60000 Fashion-MNIST images, truth from the reference inference -- and run
+# inference on it with the exact check against the truth.
+#
+# Usage: scripts/run-default.sh [extra 'sdnn infer' options, e.g. --per-layer]
+# Environment: SDNN_DATA_DIR (datasets; default ~/.cache/sdnn-data), SDNN_THREADS (default: all cores)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$("$root/scripts/build.sh" openmp)"
+data="${SDNN_DATA_DIR:-$HOME/.cache/sdnn-data}/fmnist-n1024-l120"
+threads="${SDNN_THREADS:-$(nproc)}"
+export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}" OMP_PLACES="${OMP_PLACES:-threads}"
+
+"$build/drivers/sdnn" generate --out "$data" --neurons 1024 --layers 120 --images fashion-mnist \
+  --num-images 60000 --kokkos-threads="$threads"
+"$build/drivers/sdnn" infer --dataset "$data" --neurons 1024 --layers 120 --kokkos-threads="$threads" "$@"

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# End-to-end test of the sdnn driver as a user runs it: help and usage errors, `sdnn generate`,
+# `sdnn infer` (binary cache, check pass/fail, categories output, per-layer report) and bad input.
+#
+# Usage: driver_cli_test.sh SDNN_EXE WORK_DIR
+# WORK_DIR is deleted and recreated; the binary cache lives in WORK_DIR/cache.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "driver_cli_test: usage: $0 SDNN_EXE WORK_DIR" >&2
+  exit 2
+fi
+SDNN=$1
+WORK=$2
+[[ -x "$SDNN" ]] || { echo "driver_cli_test: FAIL: '$SDNN' is not an executable" >&2; exit 1; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+export SDNN_CACHE_DIR="$WORK/cache"
+export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
+
+OUT="$WORK/last.stdout"
+ERR="$WORK/last.stderr"
+RC=0
+CURRENT=""
+
+fail() {
+  {
+    echo "driver_cli_test: FAIL [$CURRENT]: $*"
+    echo "driver_cli_test: command: ${LAST_CMD:-}"
+    echo "driver_cli_test: exit status: $RC"
+    echo "----- stdout -----"
+    cat "$OUT" 2>/dev/null || true
+    echo "----- stderr -----"
+    cat "$ERR" 2>/dev/null || true
+    echo "------------------"
+  } >&2
+  exit 1
+}
+
+check() {
+  CURRENT=$1
+  echo "driver_cli_test: $CURRENT"
+}
+
+# run ARGS...: runs the driver, recording its exit status in RC and its output in $OUT / $ERR.
+run() {
+  LAST_CMD="$SDNN $*"
+  set +e
+  "$SDNN" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+  set -e
+  if [[ $RC -gt 3 ]]; then
+    fail "the driver crashed or was killed (exit status $RC)"
+  fi
+}
+
+expect_rc() {
+  [[ $RC -eq $1 ]] || fail "expected exit status $1, got $RC"
+}
+# expect_out / expect_err PATTERN: extended regex that must match a line of stdout / stderr.
+expect_out() {
+  grep -Eq -- "$1" "$OUT" || fail "stdout does not match /$1/"
+}
+expect_err() {
+  grep -Eq -- "$1" "$ERR" || fail "stderr does not match /$1/"
+}
+expect_no_out() {
+  if grep -Eq -- "$1" "$OUT"; then fail "stdout unexpectedly matches /$1/"; fi
+}
+expect_err_lines() {
+  local n
+  n=$(wc -l <"$ERR")
+  [[ $n -eq $1 ]] || fail "expected $1 line(s) on stderr, got $n"
+}
+
+start_time=$SECONDS
+
+# ---------------------------------------------------------------------------------------------
+# Help, version and usage errors
+# ---------------------------------------------------------------------------------------------
+check "sdnn --help"
+run --help
+expect_rc 0
+expect_out '^Usage'
+expect_out 'infer'
+expect_out 'generate'
+
+check "sdnn infer --help"
+run infer --help
+expect_rc 0
+expect_out '^Usage'
+expect_out '--dataset'
+expect_out '--categories-out'
+
+check "sdnn generate --help"
+run generate --help
+expect_rc 0
+expect_out '^Usage'
+expect_out '--out'
+
+check "sdnn --version"
+run --version
+expect_rc 0
+expect_out '^sdnn [0-9]+\.[0-9]+\.[0-9]+'
+
+check "sdnn without arguments exits 2"
+run
+expect_rc 2
+expect_out '^Usage'
+
+check "unknown command exits 2"
+run frobnicate
+expect_rc 2
+expect_err "unknown command 'frobnicate'"
+
+check "unknown infer option exits 2"
+run infer --no-such-option
+expect_rc 2
+expect_err "unknown option '--no-such-option'"
+
+check "unknown generate option exits 2"
+run generate --out "$WORK/unused" --no-such-option
+expect_rc 2
+expect_err "unknown option '--no-such-option'"
+
+check "non-numeric option value exits 2"
+run infer --layers twelve
+expect_rc 2
+expect_err "expects a number"
+
+check "generate without --out exits 2"
+run generate --images synthetic
+expect_rc 2
+expect_err '--out'
+[[ ! -e "$WORK/unused" ]] || fail "a failed generate created $WORK/unused"
+
+# ---------------------------------------------------------------------------------------------
+# generate
+# ---------------------------------------------------------------------------------------------
+D="$WORK/dataset"
+GEN_ARGS=(generate --out "$D" --layers 12 --images synthetic --num-images 400 --seed 3 --quiet)
+
+check "generate a 12-layer synthetic dataset"
+run "${GEN_ARGS[@]}"
+expect_rc 0
+for k in $(seq 1 12); do
+  [[ -s "$D/neuron1024/n1024-l$k.tsv" ]] || fail "missing or empty layer file $D/neuron1024/n1024-l$k.tsv"
+done
+[[ ! -e "$D/neuron1024/n1024-l13.tsv" ]] || fail "generate wrote a 13th layer"
+IMAGES="$D/sparse-images-1024.tsv"
+TRUTH_DEFAULT="$D/neuron1024-l12-categories.tsv"
+[[ -s "$IMAGES" ]] || fail "missing or empty $IMAGES"
+[[ -s "$TRUTH_DEFAULT" ]] || fail "missing or empty $TRUTH_DEFAULT"
+lines=$(wc -l <"$D/neuron1024/n1024-l1.tsv")
+[[ $lines -eq 32768 ]] || fail "layer 1 has $lines entries, expected 32 * 1024 = 32768"
+
+check "generate again reuses the dataset"
+run "${GEN_ARGS[@]}"
+expect_rc 0
+expect_out 'reusing'
+
+# ---------------------------------------------------------------------------------------------
+# infer: pass, binary cache, --no-cache
+# ---------------------------------------------------------------------------------------------
+INFER=(infer --dataset "$D" --layers 12 --quiet)
+
+check "infer passes (first run writes the binary cache)"
+run "${INFER[@]}"
+expect_rc 0
+expect_out '^check        : PASSED'
+expect_out '^rate         : [0-9.]+e[+-][0-9]+ edges/s'
+expect_out '^io .* 0 from binary cache, 13 cached now'
+ncache=$(find "$SDNN_CACHE_DIR" -type f -name '*.sdnn' | wc -l)
+[[ $ncache -eq 13 ]] || fail "expected 13 cache files in $SDNN_CACHE_DIR, found $ncache"
+
+check "infer again reads the layers from the binary cache"
+run "${INFER[@]}"
+expect_rc 0
+expect_out '^check        : PASSED'
+expect_out '^io .* 13 from binary cache, 0 cached now'
+
+check "infer --no-cache passes without touching the cache"
+run "${INFER[@]}" --no-cache
+expect_rc 0
+expect_out '^check        : PASSED'
+expect_out '^io .* 0 from binary cache, 0 cached now'
+
+# ---------------------------------------------------------------------------------------------
+# infer: failed checks. `missing` = in the truth but not computed, `extra` = computed but not in
+# the truth (sdnn::CategoryCheck).
+# ---------------------------------------------------------------------------------------------
+ncat=$(grep -c . "$TRUTH_DEFAULT")
+[[ $ncat -ge 2 ]] || fail "the truth has $ncat categories: too few for the failed-check tests"
+
+check "infer --categories-out writes the truth file"
+run "${INFER[@]}" --categories-out "$WORK/computed-categories.tsv"
+expect_rc 0
+expect_out "^categories   : $ncat\$"
+cmp -s "$WORK/computed-categories.tsv" "$TRUTH_DEFAULT" ||
+  fail "--categories-out file differs from $TRUTH_DEFAULT"
+
+check "truth copied to WORK_DIR passes with --truth"
+cp "$TRUTH_DEFAULT" "$WORK/truth.tsv"
+run "${INFER[@]}" --truth "$WORK/truth.tsv"
+expect_rc 0
+expect_out "^check        : PASSED against $WORK/truth.tsv \\($ncat rows\\)"
+
+check "truth with one row removed fails with exit 1 (1 extra)"
+removed=$(sed -n 2p "$WORK/truth.tsv")
+sed 2d "$WORK/truth.tsv" >"$WORK/truth-minus-one.tsv"
+run "${INFER[@]}" --truth "$WORK/truth-minus-one.tsv"
+expect_rc 1
+expect_out '^check        : FAILED'
+expect_out ' 0 missing \[\], 1 extra \['"$removed"'\]'
+expect_no_out 'PASSED'
+
+check "truth with one row added fails with exit 1 (1 missing)"
+added=""
+for ((r = 1; r <= 400; ++r)); do
+  if ! grep -qx "$r" "$WORK/truth.tsv"; then added=$r; break; fi
+done
+[[ -n "$added" ]] || fail "every input row is a category: cannot add a false one"
+{ cat "$WORK/truth.tsv"; echo "$added"; } | sort -n >"$WORK/truth-plus-one.tsv"
+run "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv"
+expect_rc 1
+expect_out '^check        : FAILED'
+expect_out ' 1 missing \['"$added"'\], 0 extra \[\]'
+
+check "--no-check skips a wrong truth"
+run "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv" --no-check
+expect_rc 0
+expect_out '^check        : skipped'
+
+# ---------------------------------------------------------------------------------------------
+# infer: bad input -> exit 2, one line on stderr naming the file (and line)
+# ---------------------------------------------------------------------------------------------
+check "non-numeric field in the image file exits 2 naming file:line"
+BAD_IMAGES="$WORK/bad-images.tsv"
+awk 'NR == 7 { print $1 "\tabc\t" $3; next } { print }' "$IMAGES" >"$BAD_IMAGES"
+run "${INFER[@]}" --images "$BAD_IMAGES"
+expect_rc 2
+expect_err_lines 1
+expect_err "$BAD_IMAGES:7:"
+expect_no_out 'PASSED'
+
+check "missing layer file (empty --weights-dir) exits 2 naming the file"
+mkdir -p "$WORK/empty-weights"
+run "${INFER[@]}" --weights-dir "$WORK/empty-weights"
+expect_rc 2
+expect_err_lines 1
+expect_err "$WORK/empty-weights/n1024-l1\\.tsv"
+
+check "dataset with layer 7 removed exits 2 naming the file"
+D2="$WORK/dataset-no-l7"
+mkdir -p "$D2"
+cp -r "$D/neuron1024" "$IMAGES" "$TRUTH_DEFAULT" "$D2/"
+rm "$D2/neuron1024/n1024-l7.tsv"
+run infer --dataset "$D2" --layers 12 --quiet
+expect_rc 2
+expect_err_lines 1
+expect_err "$D2/neuron1024/n1024-l7"
+
+check "--neurons 4096 against the 1024 dataset exits 2"
+run "${INFER[@]}" --neurons 4096
+expect_rc 2
+expect_err 'sdnn: error: '
+
+check "--neurons 4096 with the 1024 images and weights given explicitly exits 2"
+run "${INFER[@]}" --neurons 4096 --images "$IMAGES" --weights-dir "$D/neuron1024" --truth "$TRUTH_DEFAULT"
+expect_rc 2
+expect_err 'sdnn: error: '
+
+check "--neurons 256 against the 1024 images exits 2 (index beyond the dimension)"
+run "${INFER[@]}" --neurons 256 --bias -0.3 --images "$IMAGES" --no-cache
+expect_rc 2
+expect_err_lines 1
+expect_err "$IMAGES:[0-9]+:"
+
+check "truth naming a row beyond the inputs exits 2"
+{ cat "$WORK/truth.tsv"; echo 401; } >"$WORK/truth-beyond.tsv"
+run "${INFER[@]}" --truth "$WORK/truth-beyond.tsv"
+expect_rc 2
+expect_err "$WORK/truth-beyond.tsv"
+
+# ---------------------------------------------------------------------------------------------
+# infer --per-layer
+# ---------------------------------------------------------------------------------------------
+check "infer --per-layer prints one line per layer"
+run "${INFER[@]}" --per-layer
+expect_rc 0
+nlayer=$(grep -Ec '^layer +[0-9]+ +active-rows +[0-9]+ +nnz +[0-9]+' "$OUT" || true)
+[[ $nlayer -eq 12 ]] || fail "expected 12 'layer' lines, got $nlayer"
+last_active=$(awk '$1 == "layer" && $2 == 12 { print $4 }' "$OUT")
+[[ "$last_active" == "$ncat" ]] || fail "layer 12 reports $last_active active rows, the truth has $ncat categories"
+expect_out '^check        : PASSED'
+
+CURRENT="done"
+echo "driver_cli_test: all checks passed ($((SECONDS - start_time)) s)"

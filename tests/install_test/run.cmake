@@ -1,0 +1,115 @@
+# Install test (cmake -P): installs the sdnn build tree, builds the consumer project in this
+# directory against the installed package with find_package(Sdnn), and runs it.
+#
+#   cmake -DSDNN_BINARY_DIR=<sdnn build tree> -DCONSUMER_SOURCE_DIR=<this directory>
+#         -DWORK_DIR=<scratch directory> -DKokkos_DIR=<...> -DKokkosKernels_DIR=<...>
+#         -DCMAKE_GENERATOR=<generator> [-DCMAKE_CXX_COMPILER=<compiler>] -P run.cmake
+#
+# WORK_DIR is deleted first; the package is installed into WORK_DIR/prefix and the consumer is
+# built in WORK_DIR/build. Any failing step stops with FATAL_ERROR and that step's output.
+cmake_minimum_required(VERSION 3.16)
+
+foreach(var SDNN_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR CMAKE_GENERATOR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "install_test: -D${var}=... is required")
+  endif()
+endforeach()
+if(NOT EXISTS "${SDNN_BINARY_DIR}/cmake_install.cmake")
+  message(FATAL_ERROR "install_test: ${SDNN_BINARY_DIR} is not a configured sdnn build tree (no cmake_install.cmake)")
+endif()
+
+set(prefix "${WORK_DIR}/prefix")
+set(build "${WORK_DIR}/build")
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+
+# run_step(NAME COMMAND...): runs the command, stops with its output if it fails; the output is
+# left in step_output.
+function(run_step name)
+  execute_process(COMMAND ${ARGN}
+    RESULT_VARIABLE rc
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE out)
+  string(REPLACE ";" " " command_line "${ARGN}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "install_test: step '${name}' failed (${rc})\ncommand: ${command_line}\n${out}")
+  endif()
+  message(STATUS "install_test: ${name}: ok")
+  set(step_output "${out}" PARENT_SCOPE)
+endfunction()
+
+# 1. Install the sdnn build tree.
+run_step("install" "${CMAKE_COMMAND}" --install "${SDNN_BINARY_DIR}" --prefix "${prefix}")
+
+file(GLOB_RECURSE config_files "${prefix}/*/SdnnConfig.cmake")
+file(GLOB_RECURSE version_files "${prefix}/*/SdnnConfigVersion.cmake")
+file(GLOB_RECURSE targets_files "${prefix}/*/SdnnTargets.cmake")
+foreach(required Sdnn.hpp Sdnn_Config.hpp Sdnn_CscMatrix.hpp Sdnn_Reference.hpp Sdnn_Generator.hpp)
+  if(NOT EXISTS "${prefix}/include/${required}")
+    message(FATAL_ERROR "install_test: the install did not write ${prefix}/include/${required}\n${step_output}")
+  endif()
+endforeach()
+if(NOT config_files OR NOT version_files OR NOT targets_files)
+  message(FATAL_ERROR "install_test: the install did not write SdnnConfig.cmake, SdnnConfigVersion.cmake and "
+                      "SdnnTargets.cmake under ${prefix}\n${step_output}")
+endif()
+
+# The version the consumer must report: the one the package says it is.
+list(GET version_files 0 version_file)
+file(STRINGS "${version_file}" version_line REGEX "^set\\(PACKAGE_VERSION \"[^\"]*\"\\)")
+string(REGEX REPLACE "^set\\(PACKAGE_VERSION \"([^\"]*)\"\\).*" "\\1" sdnn_version "${version_line}")
+if(sdnn_version STREQUAL "")
+  message(FATAL_ERROR "install_test: no PACKAGE_VERSION in ${version_file}")
+endif()
+
+# 2. Configure the consumer against the installed package only (not the build tree).
+set(configure_args
+  -S "${CONSUMER_SOURCE_DIR}" -B "${build}" -G "${CMAKE_GENERATOR}"
+  "-DCMAKE_PREFIX_PATH=${prefix}"
+  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
+foreach(var Kokkos_DIR KokkosKernels_DIR CMAKE_CXX_COMPILER CMAKE_MAKE_PROGRAM)
+  if(DEFINED ${var} AND NOT "${${var}}" STREQUAL "")
+    list(APPEND configure_args "-D${var}=${${var}}")
+  endif()
+endforeach()
+run_step("configure consumer" "${CMAKE_COMMAND}" ${configure_args})
+set(configure_output "${step_output}")
+
+# find_package must have taken the installed package, not some other Sdnn.
+file(STRINGS "${build}/CMakeCache.txt" sdnn_dir_line REGEX "^Sdnn_DIR:")
+string(REGEX REPLACE "^Sdnn_DIR:[A-Z]*=" "" sdnn_dir "${sdnn_dir_line}")
+get_filename_component(sdnn_dir "${sdnn_dir}" REALPATH)
+get_filename_component(prefix_real "${prefix}" REALPATH)
+string(FIND "${sdnn_dir}/" "${prefix_real}/" at)
+if(NOT at EQUAL 0)
+  message(FATAL_ERROR "install_test: find_package(Sdnn) used '${sdnn_dir}', not the install in ${prefix}\n"
+                      "${configure_output}")
+endif()
+
+# 3. Build the consumer.
+run_step("build consumer" "${CMAKE_COMMAND}" --build "${build}" --config Release)
+
+# 4. Run it (single-config generators put it in the build directory, multi-config ones in Release/).
+set(exe "")
+foreach(candidate "${build}/sdnn_install_test" "${build}/Release/sdnn_install_test"
+                  "${build}/sdnn_install_test.exe" "${build}/Release/sdnn_install_test.exe")
+  if(EXISTS "${candidate}" AND exe STREQUAL "")
+    set(exe "${candidate}")
+  endif()
+endforeach()
+if(exe STREQUAL "")
+  message(FATAL_ERROR "install_test: the consumer built, but no sdnn_install_test executable is in ${build}")
+endif()
+run_step("run consumer" "${CMAKE_COMMAND}" -E env OMP_PROC_BIND=false "${exe}")
+message(STATUS "install_test: consumer output:\n${step_output}")
+
+string(FIND "${step_output}" "sdnn version ${sdnn_version}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "install_test: the consumer did not print 'sdnn version ${sdnn_version}' "
+                      "(SDNN_VERSION_STRING of the installed Sdnn_Config.hpp)\n${step_output}")
+endif()
+if(NOT step_output MATCHES "all checks passed")
+  message(FATAL_ERROR "install_test: the consumer exited 0 without reporting its checks\n${step_output}")
+endif()
+message(STATUS "install_test: passed (sdnn ${sdnn_version})")

@@ -1,0 +1,76 @@
+#ifndef SDNN_TST_HELPERS_HPP
+#define SDNN_TST_HELPERS_HPP
+
+#include <Sdnn.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace sdnn::test
+{
+
+/// A fresh directory per test under the build tree, removed at the end of the test.
+class TempDir
+{
+public:
+  TempDir()
+  {
+    auto const *info = ::testing::UnitTest::GetInstance()->current_test_info();
+    m_path = std::filesystem::path(SDNN_TEST_TMP_DIR) /
+             (std::string(info->test_suite_name()) + "." + info->name() + "." + std::to_string(::getpid()));
+    std::filesystem::remove_all(m_path);
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() { std::filesystem::remove_all(m_path); }
+  std::string file(std::string const &name) const { return (m_path / name).string(); }
+  /// Writes `content` verbatim to `name` and returns its path.
+  std::string write(std::string const &name, std::string const &content) const
+  {
+    std::ofstream(file(name), std::ios::binary) << content;
+    return file(name);
+  }
+  std::filesystem::path const &path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+/// Runs `f` and checks it throws sdnn::InputError whose message contains every one of `fragments`.
+template <class F>
+void expect_input_error(F &&f, std::initializer_list<std::string> fragments)
+{
+  try
+  {
+    f();
+    ADD_FAILURE() << "expected sdnn::InputError";
+  }
+  catch (InputError const &e)
+  {
+    std::string const message = e.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "multi-line message: " << message;
+    for (auto const &fragment : fragments)
+      EXPECT_NE(message.find(fragment), std::string::npos) << "message '" << message << "' lacks '" << fragment << "'";
+  }
+}
+
+/// Dense host copy of a CSC matrix (row-major), for small comparisons.
+inline std::vector<float> to_dense(HostCsc const &m)
+{
+  std::vector<float> dense(static_cast<std::size_t>(m.num_rows()) * m.num_cols(), 0.0f);
+  for (std::int32_t c = 0; c < m.num_cols(); ++c)
+    for (auto k = m.col_ptr()(c); k < m.col_ptr()(c + 1); ++k)
+      dense[static_cast<std::size_t>(m.row_idx()(k)) * m.num_cols() + c] = m.values()(k);
+  return dense;
+}
+
+/// The real N=1024 challenge data extracted once per test run into the build tree, or "" when
+/// ../shared is absent (tests then skip).
+std::string real_data_dir();
+
+} // namespace sdnn::test
+
+#endif
