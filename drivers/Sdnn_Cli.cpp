@@ -82,8 +82,7 @@ std::string Options::str(std::string const &name) const
 
 namespace
 {
-template <class T>
-T parse_number(std::string const &command, std::string const &name, std::string const &text)
+template <class T> T parse_number(std::string const &command, std::string const &name, std::string const &text)
 {
   T value{};
   auto const [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -103,7 +102,10 @@ std::uint64_t Options::unsigned_integer(std::string const &name) const
   return parse_number<std::uint64_t>(m_command, name, str(name));
 }
 
-double Options::real(std::string const &name) const { return parse_number<double>(m_command, name, str(name)); }
+double Options::real(std::string const &name) const
+{
+  return parse_number<double>(m_command, name, str(name));
+}
 
 std::string Options::help() const
 {

@@ -53,7 +53,8 @@ int run_generate(int argc, char **argv, int first)
   if (num_images <= 0)
     throw UsageError("sdnn generate: --num-images must be positive, got " + std::to_string(num_images));
   bool const quiet = opts.has("quiet");
-  auto progress = [&](std::string const &line) {
+  auto progress = [&](std::string const &line)
+  {
     if (!quiet)
       std::cerr << "[sdnn] " << line << std::endl;
   };
@@ -66,14 +67,14 @@ int run_generate(int argc, char **argv, int first)
   description << "sdnn-dataset 1\nneurons " << n << "\nlayers " << num_layers << "\nseed " << seed << "\nimages "
               << source << "\nnum-images " << num_images << "\nbias " << bias << "\ntruth "
               << (opts.has("no-truth") ? "no" : "yes") << "\n";
-  auto const stamp = (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" +
-                                                    std::to_string(num_layers) + ".txt"))
-                         .string();
+  auto const stamp =
+      (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
+          .string();
   if (!opts.has("force") && std::filesystem::exists(stamp) && impl::read_file(stamp) == description.str())
   {
-    std::printf("reusing dataset in %s (N=%lld, L=%lld, %lld images from %s); --force regenerates it\n",
-                out.c_str(), static_cast<long long>(n), static_cast<long long>(num_layers),
-                static_cast<long long>(num_images), source.c_str());
+    std::printf("reusing dataset in %s (N=%lld, L=%lld, %lld images from %s); --force regenerates it\n", out.c_str(),
+                static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_images),
+                source.c_str());
     return 0;
   }
   std::filesystem::remove(stamp);
@@ -88,8 +89,8 @@ int run_generate(int argc, char **argv, int first)
   {
     gray = read_idx_images(idx_path, num_images);
     if (gray.count < num_images)
-      throw InputError(idx_path + ": holds " + std::to_string(gray.count) + " images, " +
-                       std::to_string(num_images) + " requested");
+      throw InputError(idx_path + ": holds " + std::to_string(gray.count) + " images, " + std::to_string(num_images) +
+                       " requested");
   }
   HostCsc const images = challenge_images(gray, n);
   write_challenge_images(paths.images, images);
@@ -110,16 +111,19 @@ int run_generate(int argc, char **argv, int first)
   {
     std::int64_t const every = std::max<std::int64_t>(1, num_layers / 10);
     double const infer_start = now_seconds();
-    auto const result = reference_inference(images, layers, bias, challenge_ymax, [&](LayerStats const &s) {
-      if (s.layer % every == 0)
-      {
-        char line[160];
-        std::snprintf(line, sizeof line, "truth: layer %d/%lld, %lld active rows, %.1f s", s.layer,
-                      static_cast<long long>(num_layers), static_cast<long long>(s.active_rows),
-                      now_seconds() - infer_start);
-        progress(line);
-      }
-    });
+    auto const result =
+        reference_inference(images, layers, bias, challenge_ymax,
+                            [&](LayerStats const &s)
+                            {
+                              if (s.layer % every == 0)
+                              {
+                                char line[160];
+                                std::snprintf(line, sizeof line, "truth: layer %d/%lld, %lld active rows, %.1f s",
+                                              s.layer, static_cast<long long>(num_layers),
+                                              static_cast<long long>(s.active_rows), now_seconds() - infer_start);
+                                progress(line);
+                              }
+                            });
     write_categories(paths.truth, result.categories);
     progress("wrote " + std::to_string(result.categories.size()) + " truth categories to " + paths.truth);
   }

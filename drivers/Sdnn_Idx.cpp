@@ -19,7 +19,8 @@ GrayImages read_idx_images(std::string const &path, std::int64_t max_count)
     ~Closer() { gzclose(f); }
   } closer{file};
 
-  auto read_exact = [&](void *buffer, std::size_t bytes, char const *what) {
+  auto read_exact = [&](void *buffer, std::size_t bytes, char const *what)
+  {
     std::size_t done = 0;
     while (done < bytes)
     {
@@ -31,13 +32,13 @@ GrayImages read_idx_images(std::string const &path, std::int64_t max_count)
   };
   unsigned char header[16];
   read_exact(header, 16, "the header");
-  auto be32 = [&](int offset) {
+  auto be32 = [&](int offset)
+  {
     return (std::uint32_t(header[offset]) << 24) | (std::uint32_t(header[offset + 1]) << 16) |
            (std::uint32_t(header[offset + 2]) << 8) | std::uint32_t(header[offset + 3]);
   };
-  SDNN_USER_REQUIRE(be32(0) == 0x00000803u,
-                    path << ": not an IDX3 unsigned-byte image file (magic 0x" << std::hex << be32(0)
-                         << ", expected 0x00000803)");
+  SDNN_USER_REQUIRE(be32(0) == 0x00000803u, path << ": not an IDX3 unsigned-byte image file (magic 0x" << std::hex
+                                                 << be32(0) << ", expected 0x00000803)");
   GrayImages images;
   images.count = be32(4);
   images.height = static_cast<int>(be32(8));

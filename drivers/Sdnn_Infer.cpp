@@ -29,13 +29,14 @@ std::string list_rows(std::vector<std::int64_t> const &rows, std::size_t limit =
 
 int run_infer(int argc, char **argv, int first)
 {
-  Options opts("sdnn infer", "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n\n"
-                             "Runs inference on a Graph Challenge dataset (the challenge's TSV files, MatrixMarket\n"
-                             "or sdnn binary files), checks the categories against the truth file (exact set\n"
-                             "equality) and reports the challenge rate: inputs x edges / inference seconds.\n"
-                             "Files are found by the challenge's names inside DIR:\n"
-                             "  DIR/neuron{N}/n{N}-l{k}.tsv  DIR/sparse-images-{N}.tsv  DIR/neuron{N}-l{L}-categories.tsv\n"
-                             "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
+  Options opts("sdnn infer",
+               "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n\n"
+               "Runs inference on a Graph Challenge dataset (the challenge's TSV files, MatrixMarket\n"
+               "or sdnn binary files), checks the categories against the truth file (exact set\n"
+               "equality) and reports the challenge rate: inputs x edges / inference seconds.\n"
+               "Files are found by the challenge's names inside DIR:\n"
+               "  DIR/neuron{N}/n{N}-l{k}.tsv  DIR/sparse-images-{N}.tsv  DIR/neuron{N}-l{L}-categories.tsv\n"
+               "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
   opts.add("dataset", "DIR", "dataset directory in the challenge layout", ".");
   opts.add("neurons", "N", "neurons per layer", "1024");
   opts.add("layers", "L", "number of layers (files 1..L are used)", "120");
@@ -64,8 +65,8 @@ int run_infer(int argc, char **argv, int first)
   if (opts.str("mode") != "reference")
     throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") + "' (available: reference)");
   bool const quiet = opts.has("quiet");
-  std::int64_t progress_every = opts.has("progress-every") ? opts.integer("progress-every")
-                                                           : std::max<std::int64_t>(1, num_layers / 10);
+  std::int64_t progress_every =
+      opts.has("progress-every") ? opts.integer("progress-every") : std::max<std::int64_t>(1, num_layers / 10);
   if (quiet)
     progress_every = 0;
 
@@ -84,7 +85,8 @@ int run_infer(int argc, char **argv, int first)
   read_options.use_cache = !opts.has("no-cache");
   read_options.cache_dir = opts.str("cache-dir");
 
-  auto progress = [&](std::string const &line) {
+  auto progress = [&](std::string const &line)
+  {
     if (!quiet)
       std::cerr << "[sdnn] " << line << std::endl;
   };
@@ -92,7 +94,8 @@ int run_infer(int argc, char **argv, int first)
   // ---- I/O (timed apart from inference) ----
   double const io_start = now_seconds();
   int cache_hits = 0, cache_writes = 0;
-  auto note_cache = [&](ReadInfo const &info) {
+  auto note_cache = [&](ReadInfo const &info)
+  {
     cache_hits += info.from_cache ? 1 : 0;
     cache_writes += info.cache_written ? 1 : 0;
     if (!info.note.empty())
@@ -111,11 +114,14 @@ int run_infer(int argc, char **argv, int first)
   }
   progress("read " + std::to_string(images.num_rows()) + " inputs (" + std::to_string(images.nnz()) + " nnz) from " +
            paths.images);
-  auto const network = load_network(paths.layers, n, bias, read_options, [&](int k, ReadInfo const &info) {
-    note_cache(info);
-    if (progress_every > 0 && (k % std::max<std::int64_t>(progress_every, num_layers / 4) == 0))
-      progress("read " + std::to_string(k) + "/" + std::to_string(num_layers) + " layers");
-  });
+  auto const network =
+      load_network(paths.layers, n, bias, read_options,
+                   [&](int k, ReadInfo const &info)
+                   {
+                     note_cache(info);
+                     if (progress_every > 0 && (k % std::max<std::int64_t>(progress_every, num_layers / 4) == 0))
+                       progress("read " + std::to_string(k) + "/" + std::to_string(num_layers) + " layers");
+                   });
   std::vector<std::int64_t> truth;
   if (check)
   {
@@ -132,31 +138,32 @@ int run_infer(int argc, char **argv, int first)
   double const io_seconds = now_seconds() - io_start;
 
   // ---- Inference ----
-  std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | mode %s\n", SDNN_VERSION_STRING,
-              KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
-              Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(),
-              opts.str("mode").c_str());
-  std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
-              static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
+  std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | mode %s\n", SDNN_VERSION_STRING, KOKKOS_VERSION / 10000,
+              KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100, Kokkos::DefaultExecutionSpace::name(),
+              Kokkos::DefaultExecutionSpace().concurrency(), opts.str("mode").c_str());
+  std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n", static_cast<long long>(n),
+              static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
               static_cast<long long>(images.nnz()), static_cast<long long>(network.num_edges()),
               static_cast<double>(bias));
   std::fflush(stdout);
   bool const per_layer = opts.has("per-layer");
   double const infer_start = now_seconds();
   auto const result =
-      reference_inference(images, network.layers, network.bias, challenge_ymax, [&](LayerStats const &s) {
-        if (per_layer)
-          std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
-                      static_cast<long long>(s.nnz));
-        if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
-        {
-          char line[160];
-          std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s", s.layer,
-                        static_cast<long long>(num_layers), static_cast<long long>(s.active_rows),
-                        now_seconds() - infer_start);
-          progress(line);
-        }
-      });
+      reference_inference(images, network.layers, network.bias, challenge_ymax,
+                          [&](LayerStats const &s)
+                          {
+                            if (per_layer)
+                              std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer,
+                                          static_cast<long long>(s.active_rows), static_cast<long long>(s.nnz));
+                            if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
+                            {
+                              char line[160];
+                              std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s", s.layer,
+                                            static_cast<long long>(num_layers), static_cast<long long>(s.active_rows),
+                                            now_seconds() - infer_start);
+                              progress(line);
+                            }
+                          });
   double const infer_seconds = now_seconds() - infer_start;
   double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
 

@@ -100,8 +100,8 @@ void BM_reference_inference(benchmark::State &state)
     benchmark::DoNotOptimize(result.categories.data());
   }
   state.counters["madds/s"] = benchmark::Counter(madds * state.iterations(), benchmark::Counter::kIsRate);
-  state.counters["edges/s"] = benchmark::Counter(2000.0 * 32 * 1024 * num_layers * state.iterations(),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["edges/s"] =
+      benchmark::Counter(2000.0 * 32 * 1024 * num_layers * state.iterations(), benchmark::Counter::kIsRate);
 }
 
 } // namespace

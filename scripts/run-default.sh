@@ -4,14 +4,16 @@
 # inference on it with the exact check against the truth.
 #
 # Usage: scripts/run-default.sh [extra 'sdnn infer' options, e.g. --per-layer]
-# Environment: SDNN_DATA_DIR (datasets; default ~/.cache/sdnn-data), SDNN_THREADS (default: all cores)
+# Environment: SDNN_DATA_DIR (datasets; default ~/.cache/sdnn-data), SDNN_THREADS (default: all cores),
+#              SDNN_NUM_IMAGES (default 60000, the challenge's count)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$("$root/scripts/build.sh" openmp)"
-data="${SDNN_DATA_DIR:-$HOME/.cache/sdnn-data}/fmnist-n1024-l120"
+images="${SDNN_NUM_IMAGES:-60000}"
+data="${SDNN_DATA_DIR:-$HOME/.cache/sdnn-data}/fmnist-n1024-l120-$images"
 threads="${SDNN_THREADS:-$(nproc)}"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}" OMP_PLACES="${OMP_PLACES:-threads}"
 
 "$build/drivers/sdnn" generate --out "$data" --neurons 1024 --layers 120 --images fashion-mnist \
-  --num-images 60000 --kokkos-threads="$threads"
+  --num-images "$images" --kokkos-threads="$threads"
 "$build/drivers/sdnn" infer --dataset "$data" --neurons 1024 --layers 120 --kokkos-threads="$threads" "$@"

@@ -13,6 +13,8 @@ using sdnn::ReadInfo;
 using sdnn::ReadOptions;
 using sdnn::SourceStamp;
 using sdnn::test::expect_input_error;
+using sdnn::test::expect_same;
+using sdnn::test::make_matrix;
 using sdnn::test::TempDir;
 using sdnn::test::to_dense;
 
@@ -42,36 +44,11 @@ void flip_byte(std::string const &path, std::size_t offset)
   spit(path, data);
 }
 
-HostCsc make_matrix(std::int32_t rows, std::int32_t cols, std::vector<std::int32_t> r, std::vector<std::int32_t> c,
-                    std::vector<float> v)
-{
-  sdnn::Triplets t;
-  t.rows = std::move(r);
-  t.cols = std::move(c);
-  t.values = std::move(v);
-  return sdnn::csc_from_triplets(rows, cols, t);
-}
-
 /// 5 x 4 with 7 entries (an odd count: the row index and value arrays end off an 8-byte boundary).
 HostCsc odd_matrix()
 {
   return make_matrix(5, 4, {0, 4, 2, 1, 3, 0, 4}, {0, 0, 1, 2, 2, 3, 3},
                      {0.0625f, -1.5f, 3.25f, 1e-7f, -0.3f, 7.0f, 0.75f});
-}
-
-void expect_same(HostCsc const &a, HostCsc const &b)
-{
-  ASSERT_EQ(a.num_rows(), b.num_rows());
-  ASSERT_EQ(a.num_cols(), b.num_cols());
-  ASSERT_EQ(a.nnz(), b.nnz());
-  ASSERT_EQ(a.col_ptr().extent(0), b.col_ptr().extent(0));
-  for (std::size_t c = 0; c < a.col_ptr().extent(0); ++c)
-    EXPECT_EQ(a.col_ptr()(c), b.col_ptr()(c)) << "col_ptr(" << c << ")";
-  for (std::int64_t k = 0; k < a.nnz(); ++k)
-  {
-    EXPECT_EQ(a.row_idx()(k), b.row_idx()(k)) << "row_idx(" << k << ")";
-    EXPECT_EQ(a.values()(k), b.values()(k)) << "values(" << k << ")";
-  }
 }
 
 std::size_t files_in(std::string const &dir)
@@ -460,8 +437,11 @@ TEST(ReadMatrixCache, TextErrorsPassThrough)
   TempDir dir;
   auto const text = dir.write("layer.tsv", "1\t1\t1\n9\t1\t1\n");
   auto const cache_dir = dir.file("cache");
-  expect_input_error([&] { sdnn::read_matrix(text, 4, 4, ReadOptions{true, cache_dir}); },
-                     {text + ":2:", "row index 9"});
+  expect_input_error(
+      [&] {
+        sdnn::read_matrix(text, 4, 4, ReadOptions{true, cache_dir});
+      },
+      {text + ":2:", "row index 9"});
   EXPECT_FALSE(std::filesystem::exists(sdnn::cache_path_for(text, 4, 4, cache_dir)));
   auto const missing = dir.file("missing.tsv");
   expect_input_error([&] { sdnn::read_matrix(missing, 4, 4, ReadOptions{true, cache_dir}); }, {missing});

@@ -45,7 +45,10 @@ Triplets scrambled_triplets()
   return t;
 }
 
-std::vector<float> scrambled_dense() { return {0, 5, 0, 1, 0, 7, 0, 6, 0, 2, 0, 8}; }
+std::vector<float> scrambled_dense()
+{
+  return {0, 5, 0, 1, 0, 7, 0, 6, 0, 2, 0, 8};
+}
 
 } // namespace
 

@@ -40,8 +40,7 @@ private:
 };
 
 /// Runs `f` and checks it throws sdnn::InputError whose message contains every one of `fragments`.
-template <class F>
-void expect_input_error(F &&f, std::initializer_list<std::string> fragments)
+template <class F> void expect_input_error(F &&f, std::initializer_list<std::string> fragments)
 {
   try
   {
@@ -54,6 +53,33 @@ void expect_input_error(F &&f, std::initializer_list<std::string> fragments)
     EXPECT_EQ(message.find('\n'), std::string::npos) << "multi-line message: " << message;
     for (auto const &fragment : fragments)
       EXPECT_NE(message.find(fragment), std::string::npos) << "message '" << message << "' lacks '" << fragment << "'";
+  }
+}
+
+/// A host CSC matrix from 0-based triplets.
+inline HostCsc make_matrix(std::int32_t rows, std::int32_t cols, std::vector<std::int32_t> r,
+                           std::vector<std::int32_t> c, std::vector<float> v)
+{
+  Triplets t;
+  t.rows = std::move(r);
+  t.cols = std::move(c);
+  t.values = std::move(v);
+  return csc_from_triplets(rows, cols, t);
+}
+
+/// Checks two host CSC matrices are identical: dimensions, structure and values bit for bit.
+inline void expect_same(HostCsc const &a, HostCsc const &b)
+{
+  ASSERT_EQ(a.num_rows(), b.num_rows());
+  ASSERT_EQ(a.num_cols(), b.num_cols());
+  ASSERT_EQ(a.nnz(), b.nnz());
+  ASSERT_EQ(a.col_ptr().extent(0), b.col_ptr().extent(0));
+  for (std::size_t c = 0; c < a.col_ptr().extent(0); ++c)
+    EXPECT_EQ(a.col_ptr()(c), b.col_ptr()(c)) << "col_ptr(" << c << ")";
+  for (std::int64_t k = 0; k < a.nnz(); ++k)
+  {
+    EXPECT_EQ(a.row_idx()(k), b.row_idx()(k)) << "row_idx(" << k << ")";
+    EXPECT_EQ(a.values()(k), b.values()(k)) << "values(" << k << ")";
   }
 }
 

@@ -10,6 +10,8 @@
 using sdnn::any_size;
 using sdnn::HostCsc;
 using sdnn::test::expect_input_error;
+using sdnn::test::expect_same;
+using sdnn::test::make_matrix;
 using sdnn::test::TempDir;
 using sdnn::test::to_dense;
 
@@ -25,36 +27,18 @@ std::string slurp(std::string const &path)
 }
 
 /// `path:line:` as the readers print it.
-std::string at(std::string const &path, int line) { return path + ":" + std::to_string(line) + ":"; }
+std::string at(std::string const &path, int line)
+{
+  return path + ":" + std::to_string(line) + ":";
+}
 
 /// The 3 x 3 matrix most good-input tests describe:
 ///   [ 0.5  0    0     ]
 ///   [ 0    0   -1.25  ]
 ///   [ 0    0.2  0     ]
-std::vector<float> small_dense() { return {0.5f, 0, 0, 0, 0, -1.25f, 0, 0.2f, 0}; }
-
-HostCsc make_matrix(std::int32_t rows, std::int32_t cols, std::vector<std::int32_t> r, std::vector<std::int32_t> c,
-                    std::vector<float> v)
+std::vector<float> small_dense()
 {
-  sdnn::Triplets t;
-  t.rows = std::move(r);
-  t.cols = std::move(c);
-  t.values = std::move(v);
-  return sdnn::csc_from_triplets(rows, cols, t);
-}
-
-void expect_same(HostCsc const &a, HostCsc const &b)
-{
-  ASSERT_EQ(a.num_rows(), b.num_rows());
-  ASSERT_EQ(a.num_cols(), b.num_cols());
-  ASSERT_EQ(a.nnz(), b.nnz());
-  for (std::int32_t c = 0; c <= a.num_cols(); ++c)
-    EXPECT_EQ(a.col_ptr()(c), b.col_ptr()(c)) << "col_ptr(" << c << ")";
-  for (std::int64_t k = 0; k < a.nnz(); ++k)
-  {
-    EXPECT_EQ(a.row_idx()(k), b.row_idx()(k)) << "row_idx(" << k << ")";
-    EXPECT_EQ(a.values()(k), b.values()(k)) << "values(" << k << ")";
-  }
+  return {0.5f, 0, 0, 0, 0, -1.25f, 0, 0.2f, 0};
 }
 
 } // namespace
@@ -426,7 +410,8 @@ TEST(IOErrors, MatrixMarketFewerEntriesThanAnnounced)
   TempDir dir;
   auto const path = dir.write("m.mtx", "%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 1\n2 2 2\n");
   // Reported at the end of the file: the last line read.
-  expect_input_error([&] { sdnn::read_matrix_market(path, 3, 3); }, {at(path, 4), "truncated", "found 2", "announces 3"});
+  expect_input_error([&] { sdnn::read_matrix_market(path, 3, 3); },
+                     {at(path, 4), "truncated", "found 2", "announces 3"});
   auto const no_size = dir.write("nosize.mtx", "%%MatrixMarket matrix coordinate real general\n% only a comment\n");
   expect_input_error([&] { sdnn::read_matrix_market(no_size, 3, 3); }, {at(no_size, 3), "truncated", "size line"});
 }

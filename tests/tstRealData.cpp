@@ -30,7 +30,7 @@ TEST_F(RealData, ReferenceGivesThe19TruthRowsAndThePublishedTrajectory)
   auto const result = sdnn::reference_inference(images, network.layers, network.bias);
 
   std::vector<std::int64_t> const published = {287, 295,  386,  427,  428,  529,  571,  666,  757, 943,
-                                                945, 1031, 1097, 1098, 1177, 1184, 1190, 1194, 1200};
+                                               945, 1031, 1097, 1098, 1177, 1184, 1190, 1194, 1200};
   std::vector<std::int64_t> expected;
   for (auto r : published)
     expected.push_back(r - 1);
@@ -71,8 +71,8 @@ TEST_F(RealData, RealLayers7To12AreRadixNetWithOnePermutation)
   std::vector<std::int32_t> residue(n, -1); // π_1(i) mod M recovered from layer 7 (s = 1)
   for (int l = 7; l <= 12; ++l)
   {
-    auto const w = sdnn::read_tsv_matrix(
-        sdnn::challenge_layer_path(sdnn::challenge_weights_dir(m_dir, 1024), 1024, l), n, n);
+    auto const w =
+        sdnn::read_tsv_matrix(sdnn::challenge_layer_path(sdnn::challenge_weights_dir(m_dir, 1024), 1024, l), n, n);
     std::int64_t const s = std::int64_t(1) << (l - 7);
     auto const csr = sdnn::to_csr(w);
     for (std::int64_t i = 0; i < n; ++i)

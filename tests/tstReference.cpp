@@ -33,8 +33,8 @@ std::vector<float> dense_activations(sdnn::InferenceResult const &result)
 }
 
 /// An independent dense implementation of the challenge semantics, accumulating in the same order.
-std::vector<float> dense_inference(std::vector<float> y, std::vector<std::vector<float>> const &layers, int rows,
-                                   int n, float bias, float ymax)
+std::vector<float> dense_inference(std::vector<float> y, std::vector<std::vector<float>> const &layers, int rows, int n,
+                                   float bias, float ymax)
 {
   for (auto const &w : layers)
   {

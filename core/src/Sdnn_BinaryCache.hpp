@@ -41,8 +41,8 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
 /// How read_matrix() treats the binary cache of text inputs.
 struct ReadOptions
 {
-  bool use_cache = true;  ///< read and write caches of text inputs
-  std::string cache_dir;  ///< empty: default_cache_dir()
+  bool use_cache = true; ///< read and write caches of text inputs
+  std::string cache_dir; ///< empty: default_cache_dir()
 };
 
 /// What read_matrix() did, for reports.

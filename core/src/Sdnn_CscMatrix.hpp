@@ -28,7 +28,8 @@ class CscMatrix
   static_assert(std::is_integral_v<Ordinal> && std::is_signed_v<Ordinal>,
                 "sdnn::CscMatrix: Ordinal must be a signed integer type");
   static_assert(std::is_integral_v<Offset>, "sdnn::CscMatrix: Offset must be an integer type");
-  static_assert(Kokkos::is_memory_space<MemorySpace>::value, "sdnn::CscMatrix: MemorySpace must be a Kokkos memory space");
+  static_assert(Kokkos::is_memory_space<MemorySpace>::value,
+                "sdnn::CscMatrix: MemorySpace must be a Kokkos memory space");
 
 public:
   using scalar_type = Scalar;
@@ -78,12 +79,12 @@ create_copy(ExecutionSpace const &space, CscMatrix<Scalar, Ordinal, Offset, SrcM
   static_assert(Kokkos::is_execution_space<ExecutionSpace>::value,
                 "sdnn::create_copy: ExecutionSpace must be a Kokkos execution space");
   using Dst = CscMatrix<Scalar, Ordinal, Offset, DstMemorySpace>;
-  typename Dst::offsets_view col_ptr(
-      Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"), matrix.col_ptr().extent(0));
-  typename Dst::indices_view row_idx(
-      Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"), matrix.row_idx().extent(0));
-  typename Dst::values_view values(
-      Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), matrix.values().extent(0));
+  typename Dst::offsets_view col_ptr(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"),
+                                     matrix.col_ptr().extent(0));
+  typename Dst::indices_view row_idx(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"),
+                                     matrix.row_idx().extent(0));
+  typename Dst::values_view values(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"),
+                                   matrix.values().extent(0));
   Kokkos::deep_copy(space, col_ptr, matrix.col_ptr());
   Kokkos::deep_copy(space, row_idx, matrix.row_idx());
   Kokkos::deep_copy(space, values, matrix.values());

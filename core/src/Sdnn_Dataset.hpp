@@ -44,8 +44,7 @@ struct Network
 /// Reads every layer file as an N × N matrix (through the binary cache per `options`), calling
 /// `on_layer(k, info)` after layer k. \throws sdnn::InputError naming the first bad file.
 Network load_network(std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
-                     ReadOptions const &options = {},
-                     std::function<void(int, ReadInfo const &)> const &on_layer = {});
+                     ReadOptions const &options = {}, std::function<void(int, ReadInfo const &)> const &on_layer = {});
 
 /// Result of comparing computed categories with a truth set.
 struct CategoryCheck

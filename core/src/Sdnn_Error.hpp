@@ -26,8 +26,7 @@ namespace impl
 struct MessageBuilder
 {
   std::ostringstream m_stream;
-  template <class T>
-  MessageBuilder &operator<<(T const &value)
+  template <class T> MessageBuilder &operator<<(T const &value)
   {
     m_stream << value;
     return *this;
@@ -40,20 +39,20 @@ struct MessageBuilder
 
 /// Programming error (a violated precondition inside the library or by a caller): throws
 /// std::logic_error naming the condition, file, line and function.
-#define SDNN_REQUIRE(condition, message)                                                                     \
-  do                                                                                                         \
-  {                                                                                                          \
-    if (!(condition))                                                                                        \
-      ::sdnn::impl::throw_logic_error(#condition, __FILE__, __LINE__, __func__,                             \
-                                      (::sdnn::impl::MessageBuilder() << message).str());                    \
+#define SDNN_REQUIRE(condition, message)                                                                               \
+  do                                                                                                                   \
+  {                                                                                                                    \
+    if (!(condition))                                                                                                  \
+      ::sdnn::impl::throw_logic_error(#condition, __FILE__, __LINE__, __func__,                                        \
+                                      (::sdnn::impl::MessageBuilder() << message).str());                              \
   } while (false)
 
 /// Bad user input: throws sdnn::InputError (a std::runtime_error) whose message is exactly `message`.
-#define SDNN_USER_REQUIRE(condition, message)                                                                \
-  do                                                                                                         \
-  {                                                                                                          \
-    if (!(condition))                                                                                        \
-      ::sdnn::impl::throw_input_error((::sdnn::impl::MessageBuilder() << message).str());                   \
+#define SDNN_USER_REQUIRE(condition, message)                                                                          \
+  do                                                                                                                   \
+  {                                                                                                                    \
+    if (!(condition))                                                                                                  \
+      ::sdnn::impl::throw_input_error((::sdnn::impl::MessageBuilder() << message).str());                              \
   } while (false)
 
 #endif

@@ -54,8 +54,7 @@ std::uint64_t checksum(void const *data, std::size_t size, std::uint64_t hash = 
   return hash;
 }
 
-template <class View>
-std::size_t bytes_of(View const &view)
+template <class View> std::size_t bytes_of(View const &view)
 {
   return view.extent(0) * sizeof(typename View::value_type);
 }
@@ -92,10 +91,10 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
   header.nnz = matrix.nnz();
   header.source_size = source.size;
   header.source_mtime_ns = source.mtime_ns;
-  header.payload_checksum = payload_checksum(
-      reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()),
-      reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()),
-      reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
+  header.payload_checksum =
+      payload_checksum(reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()),
+                       reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()),
+                       reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
   header.header_checksum = checksum(&header, offsetof(Header, header_checksum));
 
   auto const tmp = path + ".tmp." + std::to_string(::getpid());
@@ -115,8 +114,7 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
   }
 }
 
-HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
-                           SourceStamp *source)
+HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols, SourceStamp *source)
 {
   std::string const data = impl::read_file(path);
   auto fail = [&](std::string const &what) { throw InputError(path + ": " + what); };
@@ -158,12 +156,10 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
 
   auto const nrows = static_cast<std::int32_t>(header.num_rows);
   auto const ncols = static_cast<std::int32_t>(header.num_cols);
-  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"),
-                                ncols + 1);
+  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"), ncols + 1);
   HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"),
                                 header.nnz);
-  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"),
-                              header.nnz);
+  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), header.nnz);
   std::memcpy(col_ptr.data(), payload, col_ptr_bytes);
   std::memcpy(row_idx.data(), payload + col_ptr_bytes, row_idx_bytes);
   std::memcpy(values.data(), payload + col_ptr_bytes + row_idx_bytes, values_bytes);
@@ -223,7 +219,8 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
     out.from_cache = true;
     return read_binary_matrix(path, num_rows, num_cols);
   }
-  auto parse = [&] {
+  auto parse = [&]
+  {
     return extension == ".mtx" ? read_matrix_market(path, num_rows, num_cols)
                                : read_tsv_matrix(path, num_rows, num_cols);
   };

@@ -50,8 +50,7 @@ HostCsc csc_from_triplets(std::int32_t num_rows, std::int32_t num_cols, Triplets
       scratch.clear();
       for (auto k = begin; k < end; ++k)
         scratch.emplace_back(row_idx(k), values(k));
-      std::stable_sort(scratch.begin(), scratch.end(),
-                       [](auto const &a, auto const &b) { return a.first < b.first; });
+      std::stable_sort(scratch.begin(), scratch.end(), [](auto const &a, auto const &b) { return a.first < b.first; });
       for (auto k = begin; k < end; ++k)
         std::tie(row_idx(k), values(k)) = scratch[k - begin];
       for (auto k = begin + 1; k < end && !first_duplicate; ++k)

@@ -14,8 +14,8 @@ std::string challenge_weights_dir(std::string const &dir, std::int64_t num_neuro
 
 std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer)
 {
-  auto const stem = std::filesystem::path(weights_dir) /
-                    ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer));
+  auto const stem =
+      std::filesystem::path(weights_dir) / ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer));
   for (char const *extension : {".tsv", ".mtx", ".sdnn"})
   {
     auto candidate = stem;
@@ -31,9 +31,9 @@ ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons,
   std::filesystem::path const base(dir);
   ChallengePaths paths;
   paths.images = (base / ("sparse-images-" + std::to_string(num_neurons) + ".tsv")).string();
-  paths.truth = (base / ("neuron" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) +
-                         "-categories.tsv"))
-                    .string();
+  paths.truth =
+      (base / ("neuron" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) + "-categories.tsv"))
+          .string();
   auto const weights = challenge_weights_dir(dir, num_neurons);
   for (int k = 1; k <= num_layers; ++k)
     paths.layers.push_back(challenge_layer_path(weights, num_neurons, k));

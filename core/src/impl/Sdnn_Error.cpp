@@ -7,11 +7,14 @@ void throw_logic_error(char const *condition, char const *file, int line, char c
                        std::string const &message)
 {
   std::ostringstream os;
-  os << "sdnn internal error: " << message << " [" << condition << " failed in " << function << " at " << file
-     << ':' << line << ']';
+  os << "sdnn internal error: " << message << " [" << condition << " failed in " << function << " at " << file << ':'
+     << line << ']';
   throw std::logic_error(os.str());
 }
 
-void throw_input_error(std::string const &message) { throw InputError(message); }
+void throw_input_error(std::string const &message)
+{
+  throw InputError(message);
+}
 
 } // namespace sdnn::impl

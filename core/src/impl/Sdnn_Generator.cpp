@@ -54,11 +54,16 @@ float challenge_bias(std::int64_t num_neurons)
 {
   switch (num_neurons)
   {
-  case 1024: return -0.30f;
-  case 4096: return -0.35f;
-  case 16384: return -0.40f;
-  case 65536: return -0.45f;
-  default: break;
+  case 1024:
+    return -0.30f;
+  case 4096:
+    return -0.35f;
+  case 16384:
+    return -0.40f;
+  case 65536:
+    return -0.45f;
+  default:
+    break;
   }
   throw InputError("no challenge bias is defined for N = " + std::to_string(num_neurons) +
                    " (the challenge has N = 1024, 4096, 16384, 65536); give the bias explicitly");
@@ -75,9 +80,9 @@ int image_side(std::int64_t num_neurons)
 RadixNet::RadixNet(std::int64_t num_neurons, std::uint64_t seed) : m_num_neurons(num_neurons), m_seed(seed)
 {
   auto const m = num_neurons / 16;
-  SDNN_USER_REQUIRE(num_neurons % 16 == 0 && m >= 2 && (m & (m - 1)) == 0 && num_neurons <= (1 << 30),
-                    "RadiX-Net needs N = 16 * 2^D with D >= 1 (e.g. 1024, 4096, 16384, 65536), got N = "
-                        << num_neurons);
+  SDNN_USER_REQUIRE(
+      num_neurons % 16 == 0 && m >= 2 && (m & (m - 1)) == 0 && num_neurons <= (1 << 30),
+      "RadiX-Net needs N = 16 * 2^D with D >= 1 (e.g. 1024, 4096, 16384, 65536), got N = " << num_neurons);
   m_block_length = 0;
   while ((std::int64_t(1) << m_block_length) < m)
     ++m_block_length;
@@ -154,8 +159,9 @@ HostCsc challenge_images(GrayImages const &images, std::int64_t num_neurons, dou
     auto *mask_data = mask.data();
     auto const *pixels = images.pixels.data();
     Kokkos::parallel_for(
-        "Sdnn::generator::resample_images",
-        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, count), [&](std::int64_t i) {
+        "Sdnn::generator::resample_images", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, count),
+        [&](std::int64_t i)
+        {
           auto const *x = pixels + (first + i) * h * w;
           std::vector<double> t(static_cast<std::size_t>(h) * side, 0.0); // t[r][oc] = Σ_c x[r][c]·kc[oc][c]
           for (int r = 0; r < h; ++r)

@@ -58,7 +58,10 @@ void OutputFile::close()
 namespace
 {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /// Walks the lines of a text file, splitting each into whitespace-separated fields, and formats
 /// `path:line:` errors.
@@ -181,8 +184,8 @@ HostCsc build_checked(std::string const &path, std::string_view text, std::int64
                       std::int64_t num_rows, std::int64_t num_cols, Triplets const &triplets)
 {
   DuplicateEntry duplicate;
-  auto matrix = csc_from_triplets(static_cast<std::int32_t>(num_rows), static_cast<std::int32_t>(num_cols), triplets,
-                                  &duplicate);
+  auto matrix =
+      csc_from_triplets(static_cast<std::int32_t>(num_rows), static_cast<std::int32_t>(num_cols), triplets, &duplicate);
   if (duplicate)
   {
     auto const [first, second] = find_duplicate_lines(path, text, first_data_line, duplicate);
@@ -206,7 +209,8 @@ std::string format_entries(HostCsc const &matrix, bool row_major, char const *li
   std::string out;
   out.reserve(static_cast<std::size_t>(matrix.nnz()) * 24);
   char line[128];
-  auto emit = [&](std::int64_t r, std::int64_t c, float v) {
+  auto emit = [&](std::int64_t r, std::int64_t c, float v)
+  {
     int const n = std::snprintf(line, sizeof line, line_format, static_cast<long long>(r + 1),
                                 static_cast<long long>(c + 1), static_cast<double>(v));
     out.append(line, n);
@@ -295,7 +299,7 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
   for (;;)
   {
     SDNN_USER_REQUIRE(reader.next(), path << ":" << reader.line_number() + 1
-                                           << ": truncated file: expected the size line 'rows columns entries'");
+                                          << ": truncated file: expected the size line 'rows columns entries'");
     if (reader.num_fields() == 0 || reader.field(0).front() == '%')
       continue;
     reader.require_fields(3, "rows columns entries");
