@@ -4,8 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 int main(int argc, char **argv)
 {
+  // Kokkos' OpenMP backend prints advice to stdout when OMP_PROC_BIND is unset; in
+  // --gtest_list_tests output ctest would take those lines for test names. Unbound threads are
+  // right for tests on a shared machine anyway.
+  setenv("OMP_PROC_BIND", "false", /*overwrite=*/0);
   Kokkos::ScopeGuard guard(argc, argv);
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
