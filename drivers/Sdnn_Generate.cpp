@@ -70,7 +70,15 @@ int run_generate(int argc, char **argv, int first)
   auto const stamp =
       (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
           .string();
-  if (!opts.has("force") && std::filesystem::exists(stamp) && impl::read_file(stamp) == description.str())
+  auto const paths = challenge_paths(out, n, static_cast<int>(num_layers));
+  auto const complete = [&] {
+    bool all = std::filesystem::exists(paths.images) && (opts.has("no-truth") || std::filesystem::exists(paths.truth));
+    for (auto const &layer : paths.layers)
+      all = all && std::filesystem::exists(layer);
+    return all;
+  };
+  if (!opts.has("force") && std::filesystem::exists(stamp) && impl::read_file(stamp) == description.str() &&
+      complete())
   {
     std::printf("reusing dataset in %s (N=%lld, L=%lld, %lld images from %s); --force regenerates it\n", out.c_str(),
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_images),
@@ -78,7 +86,6 @@ int run_generate(int argc, char **argv, int first)
     return 0;
   }
   std::filesystem::remove(stamp);
-  auto const paths = challenge_paths(out, n, static_cast<int>(num_layers));
   std::filesystem::create_directories(challenge_weights_dir(out, n));
 
   double const start = now_seconds();

@@ -161,6 +161,14 @@ run "${GEN_ARGS[@]}"
 expect_rc 0
 expect_out 'reusing'
 
+check "generate regenerates a dataset that lost a file (and the file is back, identical)"
+cp "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved"
+rm "$D/neuron1024/n1024-l5.tsv"
+run "${GEN_ARGS[@]}"
+expect_rc 0
+expect_no_out 'reusing'
+cmp -s "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved" || fail "regenerated layer 5 differs from the first one"
+
 # ---------------------------------------------------------------------------------------------
 # infer: pass, binary cache, --no-cache
 # ---------------------------------------------------------------------------------------------
