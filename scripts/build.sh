@@ -2,11 +2,12 @@
 # Set up the dependencies (scripts/bootstrap-deps.sh, cached) and configure + build sdnn with one
 # Kokkos backend through its CMake preset. Prints the build directory on stdout.
 #
-# Usage: scripts/build.sh [openmp|threads]    (default openmp)
+# Usage: scripts/build.sh [openmp|threads|openmp-mpi]    (default openmp)
 # Environment: SDNN_DEPS_DIR (dependency cache), Kokkos_ROOT (use your own Kokkos, skip the bootstrap)
 set -euo pipefail
-backend="${1:-openmp}"
-case "$backend" in openmp|threads) ;; *) echo "build.sh: backend must be openmp or threads" >&2; exit 2 ;; esac
+preset="${1:-openmp}"
+case "$preset" in openmp|threads|openmp-mpi) ;; *) echo "build.sh: preset must be openmp, threads or openmp-mpi" >&2; exit 2 ;; esac
+backend="${preset%%-*}" # the Kokkos backend of the preset
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
@@ -16,10 +17,10 @@ if [ -n "${Kokkos_ROOT:-}" ]; then
 else
   prefix="$(scripts/bootstrap-deps.sh --backends "$backend" | sed -n "s/^$backend=//p")"
 fi
-echo "[sdnn-build] configuring preset $backend with Kokkos_ROOT=$prefix" >&2
-cmake --preset "$backend" -DKokkos_ROOT="$prefix" >"build-$backend.configure.log" 2>&1 ||
-  { cat "build-$backend.configure.log" >&2; exit 1; }
-rm -f "build-$backend.configure.log"
-echo "[sdnn-build] building build/$backend" >&2
-cmake --build --preset "$backend" -j "$(nproc)" >&2
-echo "$root/build/$backend"
+echo "[sdnn-build] configuring preset $preset with Kokkos_ROOT=$prefix" >&2
+cmake --preset "$preset" -DKokkos_ROOT="$prefix" >"build-$preset.configure.log" 2>&1 ||
+  { cat "build-$preset.configure.log" >&2; exit 1; }
+rm -f "build-$preset.configure.log"
+echo "[sdnn-build] building build/$preset" >&2
+cmake --build --preset "$preset" -j "$(nproc)" >&2
+echo "$root/build/$preset"
