@@ -156,10 +156,7 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
 
   auto const nrows = static_cast<std::int32_t>(header.num_rows);
   auto const ncols = static_cast<std::int32_t>(header.num_cols);
-  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"), ncols + 1);
-  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"),
-                                header.nnz);
-  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), header.nnz);
+  auto const [col_ptr, row_idx, values] = impl::allocate_host_csc(ncols, header.nnz);
   std::memcpy(col_ptr.data(), payload, col_ptr_bytes);
   std::memcpy(row_idx.data(), payload + col_ptr_bytes, row_idx_bytes);
   std::memcpy(values.data(), payload + col_ptr_bytes + row_idx_bytes, values_bytes);

@@ -6,16 +6,21 @@
 namespace sdnn
 {
 
+impl::HostCscStorage impl::allocate_host_csc(std::int64_t num_cols, std::int64_t nnz)
+{
+  return {
+      HostCsc::offsets_view(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"), num_cols + 1),
+      HostCsc::indices_view(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"), nnz),
+      HostCsc::values_view(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), nnz)};
+}
+
 HostCsc csc_from_triplets(std::int32_t num_rows, std::int32_t num_cols, Triplets const &triplets,
                           DuplicateEntry *duplicate)
 {
   SDNN_REQUIRE(triplets.rows.size() == triplets.cols.size() && triplets.rows.size() == triplets.values.size(),
                "triplet arrays differ in length");
   auto const nnz = static_cast<std::int64_t>(triplets.size());
-  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"),
-                                num_cols + 1);
-  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"), nnz);
-  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), nnz);
+  auto const [col_ptr, row_idx, values] = impl::allocate_host_csc(num_cols, nnz);
 
   // Counting sort by column (stable, so rows keep their input order within a column).
   std::vector<std::int64_t> next(num_cols + 1, 0);
@@ -95,9 +100,8 @@ HostCsr to_csr(HostCsc const &matrix)
 HostCsc to_csc(HostCsr const &csr)
 {
   auto const nnz = static_cast<std::int64_t>(csr.col_idx.size());
-  HostCsc::offsets_view col_ptr("Sdnn::CscMatrix::col_ptr", csr.num_cols + 1);
-  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"), nnz);
-  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), nnz);
+  auto const [col_ptr, row_idx, values] = impl::allocate_host_csc(csr.num_cols, nnz);
+  Kokkos::deep_copy(col_ptr, 0); // counts are accumulated below
   for (std::int64_t k = 0; k < nnz; ++k)
     ++col_ptr(csr.col_idx[k] + 1);
   for (std::int64_t c = 0; c < csr.num_cols; ++c)
@@ -122,10 +126,7 @@ HostCsc with_num_rows(HostCsc const &matrix, std::int32_t num_rows)
   std::int64_t kept = 0;
   for (std::int64_t k = 0; k < matrix.nnz(); ++k)
     kept += matrix.row_idx()(k) < num_rows ? 1 : 0;
-  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::col_ptr"),
-                                matrix.num_cols() + 1);
-  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::row_idx"), kept);
-  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::CscMatrix::values"), kept);
+  auto const [col_ptr, row_idx, values] = impl::allocate_host_csc(matrix.num_cols(), kept);
   std::int64_t pos = 0;
   col_ptr(0) = 0;
   for (std::int32_t c = 0; c < matrix.num_cols(); ++c)
