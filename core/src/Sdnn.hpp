@@ -10,7 +10,9 @@
 #include <Sdnn_Dataset.hpp>
 #include <Sdnn_Error.hpp>
 #include <Sdnn_Generator.hpp>
+#include <Sdnn_Hash.hpp>
 #include <Sdnn_IO.hpp>
+#include <Sdnn_Inference.hpp>
 #include <Sdnn_Reference.hpp>
 
 #endif

@@ -1,0 +1,124 @@
+#ifndef SDNN_INFERENCE_HPP
+#define SDNN_INFERENCE_HPP
+
+#include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_Hash.hpp>
+#include <Sdnn_Reference.hpp>
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sdnn
+{
+
+/// How the threads of one host execution space share the work of an inference.
+enum class Parallelism
+{
+  data,            ///< 1D row partition of Y: each thread owns a contiguous range of tiles, no synchronisation
+  model,           ///< 1D column partition of W: all threads on one tile at a time, a barrier per layer
+  manager_worker,  ///< one shared queue of many small row tiles
+  work_stealing,   ///< per-thread queues of tiles (the data partition); idle threads steal half of a victim's queue
+  data_then_model, ///< start as data; finished threads are recruited by stragglers, whose layers are split by columns
+};
+
+/// Which straggler a finished thread joins in `Parallelism::data_then_model`.
+enum class Recruitment
+{
+  earliest_first, ///< the first straggler to reach a layer boundary takes every idle thread
+  slower_first,   ///< idle threads go to the straggler with the most remaining work
+  faster_first,   ///< idle threads go to the straggler with the least remaining work
+};
+
+/// Storage and kernel of an activation tile.
+enum class KernelChoice
+{
+  automatic, ///< chosen per tile and per layer from the measured density
+  sparse,    ///< always CSC with the two-step (symbolic, numeric) SpMM
+  dense,     ///< always dense column panels with the vectorised column update
+};
+
+/// Name used by the driver and in reports ("data", "model", "manager-worker", ...).
+std::string name(Parallelism parallelism);
+std::string name(Recruitment recruitment);
+std::string name(KernelChoice kernel);
+/// Inverse of name(); std::nullopt for an unknown name.
+std::optional<Parallelism> parse_parallelism(std::string const &text);
+std::optional<Recruitment> parse_recruitment(std::string const &text);
+std::optional<KernelChoice> parse_kernel_choice(std::string const &text);
+/// Every parallelism, in the order of the enum (for loops in tests and benchmarks).
+std::vector<Parallelism> all_parallelisms();
+
+/// Tunables of infer(). The defaults are the fastest measured configuration on the challenge data.
+struct InferenceOptions
+{
+  Parallelism parallelism = Parallelism::manager_worker;
+  RowHash hash = RowHash::none;        ///< permutation of input rows before they are cut into tiles
+  std::uint64_t hash_seed = 1;         ///< seed of RowHash::feistel
+  Recruitment recruitment = Recruitment::earliest_first;
+  KernelChoice kernel = KernelChoice::automatic;
+  std::int64_t tile_rows = 0;          ///< input rows per tile; 0 picks the mode's default
+  double dense_above = 0.06;           ///< a sparse tile whose next Y would exceed this density goes dense
+  double sparse_below = 0.02;          ///< a dense tile whose density falls below this goes back to CSC
+  float ymax = challenge_ymax;         ///< activation ceiling
+  bool keep_activations = true;        ///< fill InferenceResult::activations (costs a copy of the final Y)
+  /// Called now and then with (tile-layers done, tile-layers in all) from whichever thread made the
+  /// progress, never by two threads at once. May be empty.
+  std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+/// Where the time of a parallel inference went.
+struct WorkReport
+{
+  std::string parallelism;          ///< name of the mode that ran
+  int threads = 1;                  ///< threads of the execution space
+  std::int64_t tiles = 0;           ///< row tiles the inputs were cut into
+  std::int64_t tile_rows = 0;       ///< rows per tile
+  std::vector<double> busy_seconds; ///< per thread: time spent computing (not waiting)
+  std::int64_t dense_tile_layers = 0;  ///< (tile, layer) steps computed on dense panels
+  std::int64_t sparse_tile_layers = 0; ///< (tile, layer) steps computed by the sparse two-step SpMM
+  std::int64_t split_tile_layers = 0;  ///< steps split by columns among recruited threads (data-then-model)
+  std::int64_t steals = 0;             ///< successful steals (work-stealing)
+  std::int64_t workspace_bytes = 0;    ///< memory of the workspaces, allocated once before the layer loop
+  /// max / mean of busy_seconds (1 is perfect balance).
+  double imbalance() const;
+};
+
+/// Parallel inference on the threads of a host execution space (Serial, OpenMP or Threads).
+///
+/// Same semantics as reference_inference(): for each layer Y = min(max(Y·W_l + bias on the nonzeros, 0), ymax).
+/// Every Z(r, j) is accumulated in float in ascending order of the inner index, so the categories and the
+/// activations are bit-for-bit those of the reference whatever the mode, hash, kernel and thread count.
+/// Rows are permuted by `options.hash`, cut into tiles of `tile_rows`, and each tile runs all its layers with
+/// dead rows removed as they die; categories and activations come back in the original row numbering.
+///
+/// \param space host execution space; all its threads take part
+/// \param inputs Y_0, rows = inputs, columns = N
+/// \param layers W_1..W_L, each N × N
+/// \param bias added to every nonzero of Y·W_l
+/// \throws std::logic_error if dimensions disagree or an option is out of range
+template <class ExecutionSpace>
+InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::vector<HostCsc> const &layers,
+                      float bias, InferenceOptions const &options, WorkReport *report = nullptr);
+
+#define SDNN_INFER_EXTERN(SPACE)                                                                                    \
+  extern template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float, \
+                                               InferenceOptions const &, WorkReport *);
+#ifdef KOKKOS_ENABLE_SERIAL
+SDNN_INFER_EXTERN(Kokkos::Serial)
+#endif
+#ifdef KOKKOS_ENABLE_OPENMP
+SDNN_INFER_EXTERN(Kokkos::OpenMP)
+#endif
+#ifdef KOKKOS_ENABLE_THREADS
+SDNN_INFER_EXTERN(Kokkos::Threads)
+#endif
+#undef SDNN_INFER_EXTERN
+
+} // namespace sdnn
+
+#endif

@@ -1,0 +1,433 @@
+#include "Sdnn_Tile.hpp"
+
+#include <algorithm>
+
+namespace sdnn::impl
+{
+
+namespace
+{
+template <class T>
+Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
+{
+  return Kokkos::View<T *, Kokkos::HostSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), size);
+}
+} // namespace
+
+TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_group, std::int64_t sparse_capacity)
+    : m_n(n), m_max_rows(std::max<std::int64_t>(max_rows, 1)), m_max_group(std::max(max_group, 1)),
+      m_capacity(sparse_capacity)
+{
+  SDNN_REQUIRE(n > 0, "a tile needs at least one neuron");
+  SDNN_REQUIRE(sparse_capacity >= 0 && sparse_capacity <= m_max_rows * n,
+               "sparse capacity " << sparse_capacity << " exceeds " << m_max_rows << " x " << n);
+  std::int64_t const floats = panels(m_max_rows) * panel_rows * n;
+  std::int64_t const slots = m_max_group * m_max_rows;
+  for (int k = 0; k < 2; ++k)
+  {
+    m_buf[k] = workspace_view<float>("Sdnn::tile::buffer", floats);
+    m_idx[k] = workspace_view<std::int32_t>("Sdnn::tile::row_idx", m_capacity);
+    m_begin[k] = workspace_view<std::int64_t>("Sdnn::tile::col_begin", n);
+    m_end[k] = workspace_view<std::int64_t>("Sdnn::tile::col_end", n);
+  }
+  m_orig = workspace_view<std::int32_t>("Sdnn::tile::orig", m_max_rows);
+  m_row_nnz = workspace_view<std::int32_t>("Sdnn::tile::row_nnz", slots);
+  m_marker = workspace_view<std::int32_t>("Sdnn::tile::marker", m_capacity > 0 ? slots : 0);
+  m_acc = workspace_view<float>("Sdnn::tile::acc", m_capacity > 0 ? slots : 0);
+  m_touched = workspace_view<std::int32_t>("Sdnn::tile::touched", m_capacity > 0 ? slots : 0);
+  m_col_count = workspace_view<std::int64_t>("Sdnn::tile::col_count", n);
+  m_new_id = workspace_view<std::int32_t>("Sdnn::tile::new_id", m_max_rows);
+}
+
+std::int64_t TileWorkspace::bytes() const
+{
+  std::int64_t total = 0;
+  for (int k = 0; k < 2; ++k)
+    total += m_buf[k].span() * 4 + m_idx[k].span() * 4 + m_begin[k].span() * 8 + m_end[k].span() * 8;
+  total += (m_orig.span() + m_row_nnz.span() + m_marker.span() + m_acc.span() + m_touched.span() + m_new_id.span()) * 4;
+  return total + m_col_count.span() * 8;
+}
+
+void TileWorkspace::start(std::int64_t const *row_ptr, std::int32_t const *col_idx, float const *values,
+                          std::int32_t const *order, std::int64_t first, std::int64_t last, double dense_above)
+{
+  SDNN_REQUIRE(last - first <= m_max_rows, "tile of " << last - first << " rows exceeds the workspace");
+  m_cur = 0;
+  m_rows = 0;
+  m_nnz = 0;
+  for (std::int64_t pos = first; pos < last; ++pos)
+  {
+    std::int32_t const r = order[pos];
+    if (row_ptr[r + 1] > row_ptr[r])
+    {
+      m_orig(m_rows++) = r;
+      m_nnz += row_ptr[r + 1] - row_ptr[r];
+    }
+  }
+  m_dense = m_capacity == 0 || m_nnz > m_capacity ||
+            static_cast<double>(m_nnz) > dense_above * static_cast<double>(m_rows) * static_cast<double>(m_n);
+  if (m_dense)
+  {
+    constexpr int B = panel_rows;
+    float *z = buffer(0);
+    std::fill(z, z + panels(m_rows) * B * m_n, 0.0f);
+    for (std::int64_t q = 0; q < m_rows; ++q)
+    {
+      std::int32_t const r = m_orig(q);
+      float *zq = z + (q / B) * m_n * B + q % B;
+      for (auto e = row_ptr[r]; e < row_ptr[r + 1]; ++e)
+        zq[std::int64_t(col_idx[e]) * B] = values[e];
+    }
+    return;
+  }
+  // CSC of the live rows: count per column, offsets, then fill in ascending row order.
+  std::int64_t *begin = m_begin[0].data(), *end = m_end[0].data();
+  std::fill(m_col_count.data(), m_col_count.data() + m_n, 0);
+  for (std::int64_t q = 0; q < m_rows; ++q)
+    for (auto e = row_ptr[m_orig(q)]; e < row_ptr[m_orig(q) + 1]; ++e)
+      ++m_col_count(col_idx[e]);
+  std::int64_t offset = 0;
+  for (std::int64_t j = 0; j < m_n; ++j)
+  {
+    begin[j] = end[j] = offset;
+    offset += m_col_count(j);
+  }
+  std::int32_t *idx = sparse_idx(0);
+  float *vals = sparse_vals(0);
+  for (std::int64_t q = 0; q < m_rows; ++q)
+    for (auto e = row_ptr[m_orig(q)]; e < row_ptr[m_orig(q) + 1]; ++e)
+    {
+      auto const k = end[col_idx[e]]++;
+      idx[k] = static_cast<std::int32_t>(q);
+      vals[k] = values[e];
+    }
+}
+
+void TileWorkspace::finish(TileOutput &out, bool keep_activations) const
+{
+  out.categories.assign(m_orig.data(), m_orig.data() + m_rows);
+  out.rows.clear();
+  out.cols.clear();
+  out.values.clear();
+  if (!keep_activations)
+    return;
+  out.rows.reserve(m_nnz);
+  out.cols.reserve(m_nnz);
+  out.values.reserve(m_nnz);
+  auto push = [&](std::int64_t q, std::int64_t j, float v)
+  {
+    out.rows.push_back(m_orig(q));
+    out.cols.push_back(static_cast<std::int32_t>(j));
+    out.values.push_back(v);
+  };
+  if (m_dense)
+  {
+    constexpr int B = panel_rows;
+    float const *z = buffer(m_cur);
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      for (std::int64_t j = 0; j < m_n; ++j)
+        if (float const v = z[(q / B) * m_n * B + j * B + q % B]; v != 0.0f)
+          push(q, j, v);
+    return;
+  }
+  for (std::int64_t j = 0; j < m_n; ++j)
+    for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
+      push(sparse_idx(m_cur)[e], j, sparse_vals(m_cur)[e]);
+}
+
+void TileWorkspace::begin_chunk(int c)
+{
+  std::fill_n(m_row_nnz.data() + c * m_max_rows, m_rows, 0);
+  if (m_marker.size() > 0)
+    std::fill_n(m_marker.data() + c * m_max_rows, m_rows, 0);
+}
+
+void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
+                                  float ymax)
+{
+  constexpr int B = panel_rows;
+  float const *in = buffer(m_cur);
+  float *out = buffer(1 - m_cur);
+  std::int32_t *counts = m_row_nnz.data() + c * m_max_rows;
+  std::int64_t const stride = m_n * B;
+  std::int64_t const np = panels(m_rows);
+  for (std::int64_t p = 0; p < np; ++p)
+  {
+    float const *y = in + p * stride;
+    float *z = out + p * stride;
+    std::int32_t lane_nnz[B] = {};
+    for (std::int64_t j = j0; j < j1; ++j)
+    {
+      // Z(:, j) = Σ_k W(i_k, j)·Y(:, i_k), k ascending: the reference's summation order, lane by lane.
+      float acc[B] = {};
+      for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+      {
+        float const wk = w.values[k];
+        float const *yi = y + std::int64_t(w.row_idx[k]) * B;
+        for (int b = 0; b < B; ++b)
+          acc[b] += yi[b] * wk;
+      }
+      float *zj = z + j * B;
+      for (int b = 0; b < B; ++b)
+      {
+        float const v = activate(acc[b], bias, ymax);
+        zj[b] = v;
+        lane_nnz[b] += v != 0.0f ? 1 : 0;
+      }
+    }
+    std::int64_t const lanes = std::min<std::int64_t>(B, m_rows - p * B);
+    for (std::int64_t b = 0; b < lanes; ++b)
+      counts[p * B + b] = lane_nnz[b];
+  }
+}
+
+void TileWorkspace::sparse_symbolic(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c)
+{
+  std::int32_t const *idx = sparse_idx(m_cur);
+  std::int64_t const *begin = m_begin[m_cur].data(), *end = m_end[m_cur].data();
+  std::int32_t *marker = m_marker.data() + c * m_max_rows;
+  for (std::int64_t j = j0; j < j1; ++j)
+  {
+    auto const stamp = static_cast<std::int32_t>(j + 1);
+    std::int64_t count = 0;
+    for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+    {
+      std::int32_t const i = w.row_idx[k];
+      for (auto e = begin[i]; e < end[i]; ++e)
+        if (marker[idx[e]] != stamp)
+        {
+          marker[idx[e]] = stamp;
+          ++count;
+        }
+    }
+    m_col_count(j) = count;
+  }
+}
+
+void TileWorkspace::sparse_plan(double dense_above)
+{
+  std::int64_t total = 0;
+  for (std::int64_t j = 0; j < m_n; ++j)
+    total += m_col_count(j);
+  m_out_dense = total > m_capacity ||
+                static_cast<double>(total) > dense_above * static_cast<double>(m_rows) * static_cast<double>(m_n);
+  if (m_out_dense)
+    return;
+  std::int64_t *begin = m_begin[1 - m_cur].data(), *end = m_end[1 - m_cur].data();
+  std::int64_t offset = 0;
+  for (std::int64_t j = 0; j < m_n; ++j)
+  {
+    begin[j] = end[j] = offset;
+    offset += m_col_count(j);
+  }
+}
+
+void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
+                                   float ymax)
+{
+  constexpr int B = panel_rows;
+  std::int32_t const *idx = sparse_idx(m_cur);
+  float const *vals = sparse_vals(m_cur);
+  std::int64_t const *begin = m_begin[m_cur].data(), *end = m_end[m_cur].data();
+  std::int32_t *counts = m_row_nnz.data() + c * m_max_rows;
+  if (m_out_dense)
+  {
+    // Scatter into dense panels: each Z(q, j) still receives its terms in ascending k.
+    float *out = buffer(1 - m_cur);
+    std::int64_t const stride = m_n * B;
+    std::int64_t const np = panels(m_rows);
+    for (std::int64_t j = j0; j < j1; ++j)
+    {
+      for (std::int64_t p = 0; p < np; ++p)
+        std::fill_n(out + p * stride + j * B, B, 0.0f);
+      for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+      {
+        float const wk = w.values[k];
+        std::int32_t const i = w.row_idx[k];
+        for (auto e = begin[i]; e < end[i]; ++e)
+        {
+          std::int64_t const q = idx[e];
+          out[(q / B) * stride + j * B + q % B] += vals[e] * wk;
+        }
+      }
+      for (std::int64_t q = 0; q < np * B; ++q)
+      {
+        float &z = out[(q / B) * stride + j * B + q % B];
+        z = activate(z, bias, ymax);
+        if (z != 0.0f)
+          ++counts[q];
+      }
+    }
+    return;
+  }
+  std::int32_t *marker = m_marker.data() + c * m_max_rows;
+  float *acc = m_acc.data() + c * m_max_rows;
+  std::int32_t *touched = m_touched.data() + c * m_max_rows;
+  std::int32_t *out_idx = sparse_idx(1 - m_cur);
+  float *out_vals = sparse_vals(1 - m_cur);
+  std::int64_t *out_end = m_end[1 - m_cur].data();
+  for (std::int64_t j = j0; j < j1; ++j)
+  {
+    auto const stamp = static_cast<std::int32_t>(m_n + 1 + j);
+    std::int64_t touched_count = 0;
+    for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+    {
+      float const wk = w.values[k];
+      std::int32_t const i = w.row_idx[k];
+      for (auto e = begin[i]; e < end[i]; ++e)
+      {
+        std::int32_t const q = idx[e];
+        if (marker[q] != stamp)
+        {
+          marker[q] = stamp;
+          acc[q] = 0.0f;
+          touched[touched_count++] = q;
+        }
+        acc[q] += vals[e] * wk;
+      }
+    }
+    std::int64_t pos = out_end[j];
+    auto emit = [&](std::int32_t q)
+    {
+      float const v = activate(acc[q], bias, ymax);
+      if (v != 0.0f)
+      {
+        out_idx[pos] = q;
+        out_vals[pos] = v;
+        ++pos;
+        ++counts[q];
+      }
+    };
+    // Rows ascending: scan the markers when many rows were touched, else sort the touched list.
+    if (touched_count * 16 > m_rows)
+    {
+      for (std::int64_t q = 0; q < m_rows; ++q)
+        if (marker[q] == stamp)
+          emit(static_cast<std::int32_t>(q));
+    }
+    else
+    {
+      std::sort(touched, touched + touched_count);
+      for (std::int64_t t = 0; t < touched_count; ++t)
+        emit(touched[t]);
+    }
+    out_end[j] = pos;
+  }
+}
+
+void TileWorkspace::finalize(int group, int layer, LayerCounters const &counters, double sparse_below)
+{
+  std::int32_t *counts = m_row_nnz.data();
+  for (int c = 1; c < group; ++c)
+  {
+    std::int32_t const *other = m_row_nnz.data() + c * m_max_rows;
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      counts[q] += other[q];
+  }
+  std::int64_t nnz = 0, live = 0;
+  for (std::int64_t q = 0; q < m_rows; ++q)
+  {
+    nnz += counts[q];
+    live += counts[q] > 0 ? 1 : 0;
+  }
+  m_dense = m_dense || m_out_dense;
+  m_out_dense = false;
+  m_cur = 1 - m_cur;
+  Kokkos::atomic_add(&counters.active_rows[layer], live);
+  Kokkos::atomic_add(&counters.nnz[layer], nnz);
+  if (live < m_rows)
+    remove_dead_rows(live);
+  m_rows = live;
+  m_nnz = nnz;
+  if (m_dense && m_capacity > 0 && nnz <= m_capacity &&
+      static_cast<double>(nnz) < sparse_below * static_cast<double>(m_rows) * static_cast<double>(m_n))
+  {
+    dense_to_sparse(m_cur, 1 - m_cur);
+    m_cur = 1 - m_cur;
+    m_dense = false;
+  }
+}
+
+void TileWorkspace::remove_dead_rows(std::int64_t live)
+{
+  constexpr int B = panel_rows;
+  std::int32_t const *counts = m_row_nnz.data();
+  std::int32_t *new_id = m_new_id.data();
+  std::int32_t next = 0;
+  for (std::int64_t q = 0; q < m_rows; ++q)
+    new_id[q] = counts[q] > 0 ? next++ : -1;
+  for (std::int64_t q = 0; q < m_rows; ++q)
+    if (new_id[q] >= 0)
+      m_orig(new_id[q]) = m_orig(q); // new_id[q] <= q: ascending order never overwrites a row still to move
+  if (m_dense)
+  {
+    float *z = buffer(m_cur);
+    std::int64_t const stride = m_n * B;
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      if (std::int64_t const to = new_id[q]; to >= 0 && to != q)
+      {
+        float const *src = z + (q / B) * stride + q % B;
+        float *dst = z + (to / B) * stride + to % B;
+        for (std::int64_t j = 0; j < m_n; ++j)
+          dst[j * B] = src[j * B];
+      }
+    // Lanes past the last live row must hold zeros: they take part in the next column updates.
+    for (std::int64_t q = live; q < panels(live) * B; ++q)
+    {
+      float *dst = z + (q / B) * stride + q % B;
+      for (std::int64_t j = 0; j < m_n; ++j)
+        dst[j * B] = 0.0f;
+    }
+    return;
+  }
+  std::int32_t *idx = sparse_idx(m_cur);
+  for (std::int64_t j = 0; j < m_n; ++j)
+    for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
+      idx[e] = new_id[idx[e]];
+}
+
+void TileWorkspace::make_dense()
+{
+  if (m_dense)
+    return;
+  sparse_to_dense(m_cur, 1 - m_cur);
+  m_cur = 1 - m_cur;
+  m_dense = true;
+}
+
+void TileWorkspace::sparse_to_dense(int from, int to)
+{
+  constexpr int B = panel_rows;
+  float *z = buffer(to);
+  std::int64_t const stride = m_n * B;
+  std::fill(z, z + panels(m_rows) * stride, 0.0f);
+  std::int32_t const *idx = sparse_idx(from);
+  float const *vals = sparse_vals(from);
+  for (std::int64_t j = 0; j < m_n; ++j)
+    for (auto e = m_begin[from](j); e < m_end[from](j); ++e)
+      z[(idx[e] / B) * stride + j * B + idx[e] % B] = vals[e];
+}
+
+void TileWorkspace::dense_to_sparse(int from, int to)
+{
+  constexpr int B = panel_rows;
+  float const *z = buffer(from);
+  std::int64_t const stride = m_n * B;
+  std::int32_t *idx = sparse_idx(to);
+  float *vals = sparse_vals(to);
+  std::int64_t pos = 0;
+  for (std::int64_t j = 0; j < m_n; ++j)
+  {
+    m_begin[to](j) = pos;
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      if (float const v = z[(q / B) * stride + j * B + q % B]; v != 0.0f)
+      {
+        idx[pos] = static_cast<std::int32_t>(q);
+        vals[pos] = v;
+        ++pos;
+      }
+    m_end[to](j) = pos;
+  }
+}
+
+} // namespace sdnn::impl

@@ -1,0 +1,134 @@
+#ifndef SDNN_TILE_HPP
+#define SDNN_TILE_HPP
+
+// One row tile of the activations and the kernels of one layer step on it. Private to the library.
+//
+// A tile holds its live rows only (rows renumbered 0..rows-1, original ids in `orig`), in one of two
+// storages inside ping-pong buffers sized once per workspace:
+//  - sparse: CSC with per-column extents [begin(j), end(j)) into `idx`/`vals`, rows ascending;
+//  - dense: panels of `panel_rows` rows, panel p stored as [N][panel_rows] (column j of the panel is
+//    panel_rows contiguous floats), so the column update Z(:,j) += w·Y(:,i) is a contiguous vector op.
+// Every kernel works on a column range [j0, j1) and writes per-row nonzero counts into the slot of its
+// chunk, so a layer can be split by columns among threads (model, data-then-model) and the counts then
+// merged by finalize(), which also removes dead rows.
+
+#include <Sdnn_CscMatrix.hpp>
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace sdnn::impl
+{
+
+/// Rows per dense panel: the vector width of the column update (several SIMD registers).
+inline constexpr int panel_rows = 32;
+
+/// Raw pointers to one layer W (CSC, N × N).
+struct LayerPointers
+{
+  std::int64_t const *col_ptr;
+  std::int32_t const *row_idx;
+  float const *values;
+};
+
+/// Fused bias + ReLU + clamp, applied only where z != 0 (the challenge's semantics).
+inline float activate(float z, float bias, float ymax)
+{
+  float t = z + bias;
+  t = t < 0.0f ? 0.0f : t;
+  t = t > ymax ? ymax : t;
+  return z != 0.0f ? t : 0.0f;
+}
+
+/// Final rows of a tile, in original numbering, for the result.
+struct TileOutput
+{
+  std::vector<std::int32_t> categories; ///< original ids of the surviving rows
+  std::vector<std::int32_t> rows;       ///< activations (original row, column, value), column ascending per row
+  std::vector<std::int32_t> cols;
+  std::vector<float> values;
+};
+
+/// Per-layer counters shared by all tiles (added atomically).
+struct LayerCounters
+{
+  std::int64_t *active_rows; ///< [L]
+  std::int64_t *nnz;         ///< [L]
+};
+
+/// A workspace: the buffers of one tile in flight, sized once for `max_rows` rows and `max_group` chunks.
+class TileWorkspace
+{
+public:
+  TileWorkspace() = default;
+  /// \param sparse_capacity entries a sparse Y may hold (0: dense only; at most max_rows × n)
+  TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_group, std::int64_t sparse_capacity);
+
+  std::int64_t bytes() const;
+
+  // ---- tile life cycle (one thread) ----
+  /// Loads the rows `order[first, last)` of the inputs (CSR) into the tile, dropping empty rows.
+  /// The tile starts dense when `dense_above` is exceeded by its density or it does not fit the sparse capacity.
+  void start(std::int64_t const *row_ptr, std::int32_t const *col_idx, float const *values,
+             std::int32_t const *order, std::int64_t first, std::int64_t last, double dense_above);
+  /// Copies the surviving rows (and their activations if asked) out.
+  void finish(TileOutput &out, bool keep_activations) const;
+
+  // ---- one layer step ----
+  /// Prepares chunk `c` (resets its row counts and markers). Call before the chunk's kernels.
+  void begin_chunk(int c);
+  /// Dense panels: Z(:, j0..j1) = activate(Y·W(:, j0..j1)) into the other buffer.
+  void dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias, float ymax);
+  /// Sparse step 1: number of rows of Z(:, j) before activation, for j in [j0, j1).
+  void sparse_symbolic(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c);
+  /// Between the two steps (one thread): output offsets, and dense output when Z would be too dense.
+  void sparse_plan(double dense_above);
+  /// Sparse step 2: values of Z(:, j0..j1), into CSC or dense panels as planned.
+  void sparse_numeric(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias, float ymax);
+  /// After all chunks (one thread): merges row counts, swaps buffers, removes dead rows, converts the storage
+  /// when the density crossed a threshold, adds the layer's figures to `counters[layer]`.
+  void finalize(int group, int layer, LayerCounters const &counters, double sparse_below);
+  /// Converts a sparse tile to dense panels (before a column split among several threads).
+  void make_dense();
+
+  bool dense() const { return m_dense; }
+  std::int64_t rows() const { return m_rows; }
+  std::int64_t nnz() const { return m_nnz; }
+
+private:
+  float *buffer(int k) const { return m_buf[k].data(); }
+  std::int32_t *sparse_idx(int k) const { return m_idx[k].data(); }
+  float *sparse_vals(int k) const { return m_buf[k].data(); }
+  std::int64_t panels(std::int64_t rows) const { return (rows + panel_rows - 1) / panel_rows; }
+  void dense_to_sparse(int from, int to);
+  void sparse_to_dense(int from, int to);
+  void remove_dead_rows(std::int64_t live);
+
+  std::int64_t m_n = 0;
+  std::int64_t m_max_rows = 0;
+  int m_max_group = 1;
+  std::int64_t m_capacity = 0; ///< sparse capacity in entries (values in the buffer, row indices in m_idx)
+
+  Kokkos::View<float *, Kokkos::HostSpace> m_buf[2];                    // dense panels or sparse values
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_idx[2];             // sparse row indices
+  Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_begin[2], m_end[2]; // sparse column extents
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_orig;               // original ids of live rows
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_row_nnz;            // [group][max_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_marker;             // [group][max_rows]
+  Kokkos::View<float *, Kokkos::HostSpace> m_acc;                       // [group][max_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;            // [group][max_rows]
+  Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count;          // [N]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;             // [max_rows]
+
+  int m_cur = 0;          // buffer holding Y
+  bool m_dense = false;   // storage of Y
+  bool m_out_dense = false;
+  std::int64_t m_rows = 0;
+  std::int64_t m_nnz = 0;
+};
+
+} // namespace sdnn::impl
+
+#endif

@@ -1,0 +1,412 @@
+// Every parallel mode x hash x kernel on every host backend of the build gives exactly the reference's
+// categories, per-layer figures and final activations (bit for bit).
+#include "tstHelpers.hpp"
+
+#include <map>
+#include <random>
+#include <set>
+
+namespace
+{
+
+using sdnn::HostCsc;
+using sdnn::InferenceOptions;
+using sdnn::KernelChoice;
+using sdnn::Parallelism;
+using sdnn::Recruitment;
+using sdnn::RowHash;
+
+struct Dataset
+{
+  std::string name;
+  HostCsc inputs;
+  std::vector<HostCsc> layers;
+  float bias;
+  sdnn::InferenceResult expected;
+};
+
+std::vector<HostCsc> radix_layers(std::int64_t n, int layers, std::uint64_t seed)
+{
+  sdnn::RadixNet net(n, seed);
+  std::vector<HostCsc> out;
+  for (int l = 1; l <= layers; ++l)
+    out.push_back(net.layer(l));
+  return out;
+}
+
+/// A network whose rows die gradually and stay sparse: random signed weights, few inputs per row.
+Dataset sparse_dataset(std::uint64_t seed)
+{
+  std::int32_t const n = 256, rows = 300;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> weight(-0.5f, 0.6f);
+  std::uniform_int_distribution<std::int32_t> index(0, n - 1);
+  std::vector<HostCsc> layers;
+  for (int l = 0; l < 10; ++l)
+  {
+    std::set<std::pair<std::int32_t, std::int32_t>> seen;
+    sdnn::Triplets t;
+    for (int e = 0; e < 6 * n; ++e)
+    {
+      std::int32_t const i = index(rng), j = index(rng);
+      if (!seen.insert({i, j}).second)
+        continue;
+      t.rows.push_back(i);
+      t.cols.push_back(j);
+      t.values.push_back(weight(rng));
+    }
+    layers.push_back(sdnn::csc_from_triplets(n, n, t));
+  }
+  sdnn::Triplets y;
+  for (std::int32_t r = 0; r < rows; ++r)
+  {
+    if (r % 7 == 3)
+      continue; // empty input rows are never categories
+    std::set<std::int32_t> cols;
+    for (int e = 0; e < 1 + r % 5; ++e)
+      cols.insert(index(rng));
+    for (auto c : cols)
+    {
+      y.rows.push_back(r);
+      y.cols.push_back(c);
+      y.values.push_back(1.0f + static_cast<float>(r % 3));
+    }
+  }
+  return {"sparse-random-n256", sdnn::csc_from_triplets(rows, n, y), layers, -0.05f, {}};
+}
+
+Dataset radix_dataset(std::int64_t n, int layers, std::int64_t images, std::uint64_t seed)
+{
+  auto const inputs = sdnn::challenge_images(sdnn::synthetic_gray_images(images, seed), n);
+  return {"radix-n" + std::to_string(n) + "-l" + std::to_string(layers) + "-s" + std::to_string(seed), inputs,
+          radix_layers(n, layers, seed), sdnn::challenge_bias(n), {}};
+}
+
+/// The datasets of the test matrix, with their reference results, built once per process.
+std::vector<Dataset> const &datasets()
+{
+  // Built once per process; the Views go before Kokkos::finalize.
+  static std::vector<Dataset> all = []
+  {
+    Kokkos::push_finalize_hook([] { all.clear(); });
+    std::vector<Dataset> d;
+    d.push_back(radix_dataset(1024, 12, 160, 1));  // shallow: rows still dying, tiles go sparse to dense
+    d.push_back(radix_dataset(1024, 120, 48, 2));  // deep: survivors saturate, dense phase
+    d.push_back(radix_dataset(4096, 6, 32, 3));    // N = 4096
+    d.push_back(sparse_dataset(4));                // sparse all along, gradual deaths
+    for (auto &x : d)
+      x.expected = sdnn::reference_inference(x.inputs, x.layers, x.bias);
+    return d;
+  }();
+  return all;
+}
+
+void expect_equal_results(sdnn::InferenceResult const &got, sdnn::InferenceResult const &want, std::string const &what)
+{
+  ASSERT_EQ(got.categories, want.categories) << what;
+  ASSERT_EQ(got.layers.size(), want.layers.size()) << what;
+  for (std::size_t l = 0; l < want.layers.size(); ++l)
+  {
+    EXPECT_EQ(got.layers[l].active_rows, want.layers[l].active_rows) << what << " layer " << l + 1;
+    EXPECT_EQ(got.layers[l].nnz, want.layers[l].nnz) << what << " layer " << l + 1;
+  }
+  auto const &a = got.activations;
+  auto const &b = want.activations;
+  ASSERT_EQ(a.num_rows, b.num_rows) << what;
+  ASSERT_EQ(a.num_cols, b.num_cols) << what;
+  ASSERT_EQ(a.row_ptr, b.row_ptr) << what;
+  ASSERT_EQ(a.col_idx, b.col_idx) << what;
+  for (std::size_t k = 0; k < b.values.size(); ++k)
+    ASSERT_EQ(a.values[k], b.values[k]) << what << " value " << k; // bit for bit: same summation order
+}
+
+struct Variant
+{
+  Parallelism parallelism;
+  Recruitment recruitment;
+  RowHash hash;
+  KernelChoice kernel;
+  std::int64_t tile_rows;
+};
+
+std::string variant_name(Variant const &v)
+{
+  std::string s = sdnn::name(v.parallelism);
+  if (v.parallelism == Parallelism::data_then_model)
+    s += "_" + sdnn::name(v.recruitment);
+  for (auto &c : s)
+    if (c == '-')
+      c = '_';
+  return s;
+}
+
+/// The mode variants: each parallelism, and data-then-model with each recruitment strategy.
+std::vector<Variant> mode_variants()
+{
+  std::vector<Variant> out;
+  for (auto mode : sdnn::all_parallelisms())
+    if (mode == Parallelism::data_then_model)
+      for (auto strategy : {Recruitment::earliest_first, Recruitment::slower_first, Recruitment::faster_first})
+        out.push_back({mode, strategy, RowHash::none, KernelChoice::automatic, 0});
+    else
+      out.push_back({mode, Recruitment::earliest_first, RowHash::none, KernelChoice::automatic, 0});
+  return out;
+}
+
+/// Every hash x kernel of a mode variant, plus several tiles per thread of an odd size (partial dense panels).
+std::vector<Variant> combinations(Variant const &mode)
+{
+  std::vector<Variant> out;
+  for (auto hash : {RowHash::none, RowHash::stride, RowHash::feistel})
+    for (auto kernel : {KernelChoice::automatic, KernelChoice::sparse, KernelChoice::dense})
+      out.push_back({mode.parallelism, mode.recruitment, hash, kernel, 0});
+  out.push_back({mode.parallelism, mode.recruitment, RowHash::stride, KernelChoice::automatic, 7});
+  return out;
+}
+
+template <class ExecutionSpace>
+void check_variant(Variant const &v)
+{
+  ExecutionSpace const space;
+  InferenceOptions options;
+  options.parallelism = v.parallelism;
+  options.recruitment = v.recruitment;
+  options.hash = v.hash;
+  options.hash_seed = 12345;
+  options.kernel = v.kernel;
+  options.tile_rows = v.tile_rows;
+  for (auto const &d : datasets())
+  {
+    sdnn::WorkReport report;
+    auto const got = sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report);
+    std::string const what = std::string(ExecutionSpace::name()) + " " + variant_name(v) + " hash " +
+                             sdnn::name(v.hash) + " kernel " + sdnn::name(v.kernel) + " tile_rows " +
+                             std::to_string(v.tile_rows) + " on " + d.name;
+    expect_equal_results(got, d.expected, what);
+    EXPECT_EQ(report.threads, space.concurrency()) << what;
+    EXPECT_EQ(report.busy_seconds.size(), static_cast<std::size_t>(space.concurrency())) << what;
+    EXPECT_GE(report.imbalance(), 1.0) << what;
+    EXPECT_EQ(report.dense_tile_layers + report.sparse_tile_layers,
+              report.tiles * static_cast<std::int64_t>(d.layers.size()))
+        << what;
+    if (v.kernel == KernelChoice::dense)
+    {
+      EXPECT_EQ(report.sparse_tile_layers, 0) << what;
+    }
+    if (v.kernel == KernelChoice::sparse && v.parallelism != Parallelism::data_then_model)
+    {
+      EXPECT_EQ(report.dense_tile_layers, 0) << what;
+    }
+    if (::testing::Test::HasFatalFailure())
+      return;
+  }
+}
+
+class InferenceModes : public ::testing::TestWithParam<Variant>
+{
+};
+
+TEST_P(InferenceModes, DefaultHostSpaceMatchesReferenceForEveryHashAndKernel)
+{
+  for (auto const &v : combinations(GetParam()))
+  {
+    check_variant<Kokkos::DefaultHostExecutionSpace>(v);
+    if (HasFatalFailure())
+      return;
+  }
+}
+
+#ifdef KOKKOS_ENABLE_SERIAL
+TEST_P(InferenceModes, SerialMatchesReferenceForEveryHashAndKernel)
+{
+  // Serial does not depend on the thread count: run it in the 1-thread variant of the suite only.
+  if (Kokkos::DefaultHostExecutionSpace().concurrency() != 1)
+    GTEST_SKIP() << "Serial runs in the 1-thread variant";
+  for (auto const &v : combinations(GetParam()))
+  {
+    check_variant<Kokkos::Serial>(v);
+    if (HasFatalFailure())
+      return;
+  }
+}
+#endif
+
+INSTANTIATE_TEST_SUITE_P(Inference, InferenceModes, ::testing::ValuesIn(mode_variants()),
+                         [](auto const &info) { return variant_name(info.param); });
+
+} // namespace
+
+TEST(Inference, KernelChoicesReallyRunTheirKernel)
+{
+  // The sparse dataset stays sparse under `auto`; the deep RadiX-Net one goes dense.
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const &d = datasets();
+  sdnn::WorkReport sparse_report, dense_report;
+  InferenceOptions options;
+  sdnn::infer(space, d[3].inputs, d[3].layers, d[3].bias, options, &sparse_report);
+  EXPECT_GT(sparse_report.sparse_tile_layers, 0);
+  sdnn::infer(space, d[1].inputs, d[1].layers, d[1].bias, options, &dense_report);
+  EXPECT_GT(dense_report.dense_tile_layers, dense_report.sparse_tile_layers);
+}
+
+TEST(Inference, DataThenModelRecruitsIdleThreadsOnASkewedInput)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  int const threads = space.concurrency();
+  if (threads < 2)
+    GTEST_SKIP() << "needs 2 threads";
+  // Part 0 holds every live row; the other parts only rows that die in the first layer, so their threads
+  // are idle within milliseconds while part 0 has 120 layers of dense work left.
+  auto const deep = radix_dataset(1024, 120, 96, 7);
+  sdnn::Triplets t;
+  std::int32_t const rows = 96 * threads;
+  auto const csr = sdnn::to_csr(deep.inputs);
+  for (std::int32_t r = 0; r < 96; ++r)
+    for (auto k = csr.row_ptr[r]; k < csr.row_ptr[r + 1]; ++k)
+    {
+      t.rows.push_back(r);
+      t.cols.push_back(csr.col_idx[k]);
+      t.values.push_back(csr.values[k]);
+    }
+  for (std::int32_t r = 96; r < rows; ++r)
+  {
+    t.rows.push_back(r);
+    t.cols.push_back(r % 1024);
+    t.values.push_back(1.0f); // one pixel: 32 x 1/16 = 2 at most, minus 0.3, then it dies within a few layers
+  }
+  auto const inputs = sdnn::csc_from_triplets(rows, 1024, t);
+  auto const expected = sdnn::reference_inference(inputs, deep.layers, deep.bias);
+  for (auto strategy : {Recruitment::earliest_first, Recruitment::slower_first, Recruitment::faster_first})
+  {
+    InferenceOptions options;
+    options.parallelism = Parallelism::data_then_model;
+    options.recruitment = strategy;
+    sdnn::WorkReport report;
+    auto const got = sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report);
+    expect_equal_results(got, expected, "skewed " + sdnn::name(strategy));
+    EXPECT_EQ(report.tiles, threads);
+    EXPECT_GT(report.split_tile_layers, 0) << sdnn::name(strategy) << ": no layer was split among threads";
+  }
+}
+
+TEST(Inference, EmptyInputsAndNoLayers)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const d = radix_dataset(1024, 3, 8, 5);
+  auto const empty = sdnn::with_num_rows(d.inputs, 0);
+  for (auto mode : sdnn::all_parallelisms())
+  {
+    InferenceOptions options;
+    options.parallelism = mode;
+    auto const none = sdnn::infer(space, empty, d.layers, d.bias, options);
+    EXPECT_TRUE(none.categories.empty()) << sdnn::name(mode);
+    expect_equal_results(sdnn::infer(space, d.inputs, {}, d.bias, options),
+                         sdnn::reference_inference(d.inputs, {}, d.bias), sdnn::name(mode) + " without layers");
+  }
+}
+
+TEST(Inference, WithoutActivationsStillGivesCategories)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const &d = datasets()[0];
+  InferenceOptions options;
+  options.keep_activations = false;
+  auto const got = sdnn::infer(space, d.inputs, d.layers, d.bias, options);
+  EXPECT_EQ(got.categories, d.expected.categories);
+  EXPECT_TRUE(got.activations.col_idx.empty());
+}
+
+TEST(Inference, ProgressIsReportedUpToTheTotal)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const &d = datasets()[1];
+  for (auto mode : sdnn::all_parallelisms())
+  {
+    InferenceOptions options;
+    options.parallelism = mode;
+    std::int64_t last = 0, total = 0, calls = 0;
+    options.progress = [&](std::int64_t done, std::int64_t all)
+    {
+      EXPECT_GE(done, last);
+      last = done;
+      total = all;
+      ++calls;
+    };
+    sdnn::WorkReport report;
+    sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report);
+    EXPECT_GT(calls, 0) << sdnn::name(mode);
+    EXPECT_EQ(total, report.tiles * 120) << sdnn::name(mode);
+    EXPECT_LE(last, total) << sdnn::name(mode);
+  }
+}
+
+TEST(Inference, RejectsMismatchedLayers)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const d = radix_dataset(1024, 2, 4, 5);
+  auto const other = radix_layers(2048, 1, 5);
+  EXPECT_THROW(sdnn::infer(space, d.inputs, other, d.bias, {}), std::logic_error);
+  InferenceOptions bad;
+  bad.sparse_below = 0.9;
+  EXPECT_THROW(sdnn::infer(space, d.inputs, d.layers, d.bias, bad), std::logic_error);
+}
+
+TEST(Inference, NamesRoundTrip)
+{
+  for (auto mode : sdnn::all_parallelisms())
+    EXPECT_EQ(sdnn::parse_parallelism(sdnn::name(mode)), mode);
+  for (auto r : {Recruitment::earliest_first, Recruitment::slower_first, Recruitment::faster_first})
+    EXPECT_EQ(sdnn::parse_recruitment(sdnn::name(r)), r);
+  for (auto k : {KernelChoice::automatic, KernelChoice::sparse, KernelChoice::dense})
+    EXPECT_EQ(sdnn::parse_kernel_choice(sdnn::name(k)), k);
+  for (auto h : {RowHash::none, RowHash::stride, RowHash::feistel})
+    EXPECT_EQ(sdnn::parse_row_hash(sdnn::name(h)), h);
+  EXPECT_FALSE(sdnn::parse_parallelism("hybrid"));
+  EXPECT_FALSE(sdnn::parse_row_hash(""));
+}
+
+TEST(Hash, EveryHashIsABijection)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  for (std::int64_t n : {0, 1, 2, 3, 17, 1000, 4097})
+    for (std::int64_t parts : {1, 2, 3, 7, 64})
+      for (auto hash : {RowHash::none, RowHash::stride, RowHash::feistel})
+      {
+        auto const order = sdnn::row_order(space, hash, n, parts, 99);
+        std::vector<int> seen(n, 0);
+        for (std::int64_t p = 0; p < n; ++p)
+        {
+          ASSERT_GE(order(p), 0);
+          ASSERT_LT(order(p), n);
+          ++seen[order(p)];
+        }
+        for (std::int64_t r = 0; r < n; ++r)
+          ASSERT_EQ(seen[r], 1) << sdnn::name(hash) << " n=" << n << " parts=" << parts << " row " << r;
+      }
+}
+
+TEST(Hash, StrideInterleavesRowsAcrossParts)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  // 10 rows in 3 parts: {0,3,6,9}, {1,4,7}, {2,5,8}.
+  auto const order = sdnn::row_order(space, RowHash::stride, 10, 3, 0);
+  std::vector<std::int32_t> got(order.data(), order.data() + 10);
+  EXPECT_EQ(got, (std::vector<std::int32_t>{0, 3, 6, 9, 1, 4, 7, 2, 5, 8}));
+}
+
+TEST(Hash, FeistelDependsOnItsSeedAndSpreadsBlocks)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  std::int64_t const n = 60000;
+  auto const a = sdnn::row_order(space, RowHash::feistel, n, 1, 1);
+  auto const b = sdnn::row_order(space, RowHash::feistel, n, 1, 2);
+  std::int64_t same = 0;
+  for (std::int64_t p = 0; p < n; ++p)
+    same += a(p) == b(p) ? 1 : 0;
+  EXPECT_LT(same, n / 100);
+  // The first half of the positions holds about half of the first 6000 rows: blocks are spread out.
+  std::int64_t early = 0;
+  for (std::int64_t p = 0; p < n / 2; ++p)
+    early += a(p) < 6000 ? 1 : 0;
+  EXPECT_NEAR(static_cast<double>(early), 3000.0, 300.0);
+}
