@@ -46,7 +46,20 @@ int run_infer(int argc, char **argv, int first)
   opts.add("no-check", "", "do not compare with a truth file");
   opts.add("num-inputs", "K", "use only images 1..K and compare only truth rows 1..K");
   opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
-  opts.add("mode", "MODE", "inference engine: reference (sequential host reference)", "reference");
+  opts.add("mode", "MODE",
+           "engine: data, model, manager-worker, work-stealing, data-then-model (threads of the Kokkos host\n"
+           "backend), or reference (the sequential oracle)",
+           "manager-worker");
+  opts.add("threads", "T", "threads of the Kokkos host backend (default: Kokkos' default, all cores)");
+  opts.add("hash", "HASH", "row hashing before tiling: none, stride (the papers' interleave), feistel", "none");
+  opts.add("hash-seed", "S", "key of --hash feistel", "1");
+  opts.add("tile-rows", "R", "input rows per tile (default: one tile per thread for data, model and\n"
+                             "data-then-model, ~16 tiles per thread for the queue modes)");
+  opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
+  opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
+           "auto");
+  opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
+  opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
   opts.add("categories-out", "FILE", "write the computed categories (1-based, one per line)");
@@ -62,8 +75,43 @@ int run_infer(int argc, char **argv, int first)
     throw UsageError("sdnn infer: --neurons must be in 1..2^30, got " + std::to_string(n));
   if (num_layers <= 0 || num_layers > 1000000)
     throw UsageError("sdnn infer: --layers must be positive, got " + std::to_string(num_layers));
-  if (opts.str("mode") != "reference")
-    throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") + "' (available: reference)");
+  bool const reference = opts.str("mode") == "reference";
+  InferenceOptions engine;
+  engine.keep_activations = false;
+  if (!reference)
+  {
+    auto const mode = parse_parallelism(opts.str("mode"));
+    if (!mode)
+      throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
+                       "' (available: data, model, manager-worker, work-stealing, data-then-model, reference)");
+    engine.parallelism = *mode;
+  }
+  if (auto const hash = parse_row_hash(opts.str("hash")))
+    engine.hash = *hash;
+  else
+    throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") + "' (available: none, stride, feistel)");
+  if (auto const strategy = parse_recruitment(opts.str("recruit")))
+    engine.recruitment = *strategy;
+  else
+    throw UsageError("sdnn infer: unknown --recruit '" + opts.str("recruit") +
+                     "' (available: earliest-first, slower-first, faster-first)");
+  if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
+    engine.kernel = *kernel;
+  else
+    throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") + "' (available: auto, sparse, dense)");
+  engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
+  if (opts.has("tile-rows"))
+  {
+    engine.tile_rows = opts.integer("tile-rows");
+    if (engine.tile_rows <= 0)
+      throw UsageError("sdnn infer: --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
+  }
+  if (opts.has("threads") && opts.integer("threads") <= 0)
+    throw UsageError("sdnn infer: --threads must be positive, got " + std::to_string(opts.integer("threads")));
+  engine.dense_above = opts.real("dense-above");
+  engine.sparse_below = opts.real("sparse-below");
+  if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
+    throw UsageError("sdnn infer: need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
   bool const quiet = opts.has("quiet");
   std::int64_t progress_every =
       opts.has("progress-every") ? opts.integer("progress-every") : std::max<std::int64_t>(1, num_layers / 10);
@@ -147,23 +195,45 @@ int run_infer(int argc, char **argv, int first)
               static_cast<double>(bias));
   std::fflush(stdout);
   bool const per_layer = opts.has("per-layer");
+  auto print_layers = [&](std::vector<LayerStats> const &layers)
+  {
+    if (per_layer)
+      for (auto const &s : layers)
+        std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
+                    static_cast<long long>(s.nnz));
+  };
   double const infer_start = now_seconds();
-  auto const result =
-      reference_inference(images, network.layers, network.bias, challenge_ymax,
-                          [&](LayerStats const &s)
-                          {
-                            if (per_layer)
-                              std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer,
-                                          static_cast<long long>(s.active_rows), static_cast<long long>(s.nnz));
-                            if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
-                            {
-                              char line[160];
-                              std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s", s.layer,
-                                            static_cast<long long>(num_layers), static_cast<long long>(s.active_rows),
-                                            now_seconds() - infer_start);
-                              progress(line);
-                            }
-                          });
+  InferenceResult result;
+  WorkReport work;
+  if (reference)
+  {
+    result = reference_inference(images, network.layers, network.bias, challenge_ymax,
+                                 [&](LayerStats const &s)
+                                 {
+                                   if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
+                                   {
+                                     char line[160];
+                                     std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s",
+                                                   s.layer, static_cast<long long>(num_layers),
+                                                   static_cast<long long>(s.active_rows), now_seconds() - infer_start);
+                                     progress(line);
+                                   }
+                                 });
+  }
+  else
+  {
+    if (progress_every > 0)
+      engine.progress = [&](std::int64_t done, std::int64_t total)
+      {
+        if (done == total)
+          return;
+        char line[160];
+        std::snprintf(line, sizeof line, "%.0f %% of the tile-layers done, %.1f s", 100.0 * done / total,
+                      now_seconds() - infer_start);
+        progress(line);
+      };
+    result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
+  }
   double const infer_seconds = now_seconds() - infer_start;
   double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
 
@@ -171,6 +241,29 @@ int run_infer(int argc, char **argv, int first)
               io_seconds, static_cast<long long>(num_layers), cache_hits, cache_writes);
   std::printf("inference    : %.3f s\n", infer_seconds);
   std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
+  print_layers(result.layers);
+  if (!reference)
+  {
+    std::string busy;
+    for (double b : work.busy_seconds)
+    {
+      char item[32];
+      std::snprintf(item, sizeof item, "%s%.3f", busy.empty() ? "" : " ", b);
+      busy += item;
+    }
+    std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
+                "tile-layers), workspace %.1f MiB\n",
+                work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
+                static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
+                static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
+                static_cast<double>(work.workspace_bytes) / (1 << 20));
+    if (engine.parallelism == Parallelism::data_then_model)
+      std::printf("recruitment  : %s, %lld tile-layers split among recruited threads\n",
+                  name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers));
+    if (engine.parallelism == Parallelism::work_stealing)
+      std::printf("steals       : %lld\n", static_cast<long long>(work.steals));
+    std::printf("busy (s)     : %s | imbalance (max/mean) %.3f\n", busy.c_str(), work.imbalance());
+  }
   std::printf("categories   : %zu\n", result.categories.size());
   if (opts.has("categories-out"))
     write_categories(opts.str("categories-out"), result.categories);

@@ -13,6 +13,8 @@
 
 #include <cstring>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace
 {
@@ -68,6 +70,35 @@ int dispatch(int argc, char **argv)
   }
 }
 
+/// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the driver's spelling, which Kokkos 3
+/// would misread) become the thread-count flag of the Kokkos version at hand; everything else is kept.
+std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)
+{
+  std::vector<char *> args;
+  for (int k = 0; k < argc; ++k)
+  {
+    std::string const arg = argv[k];
+    std::string value;
+    if (k > 0 && arg == "--threads" && k + 1 < argc)
+      value = argv[++k];
+    else if (k > 0 && arg.rfind("--threads=", 0) == 0)
+      value = arg.substr(10);
+    else
+    {
+      args.push_back(argv[k]);
+      continue;
+    }
+#if KOKKOS_VERSION >= 40000
+    storage = "--kokkos-num-threads=" + value;
+#else
+    storage = "--kokkos-threads=" + value;
+#endif
+    args.push_back(storage.data());
+  }
+  args.push_back(nullptr);
+  return args;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -77,7 +108,10 @@ int main(int argc, char **argv)
 #endif
   int status;
   {
-    Kokkos::ScopeGuard guard(argc, argv);
+    std::string storage;
+    auto args = kokkos_arguments(argc, argv, storage);
+    int kokkos_argc = static_cast<int>(args.size()) - 1;
+    Kokkos::ScopeGuard guard(kokkos_argc, args.data());
     status = dispatch(argc, argv);
   }
 #if SDNN_ENABLE_MPI

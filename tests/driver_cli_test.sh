@@ -304,5 +304,40 @@ last_active=$(awk '$1 == "layer" && $2 == 12 { print $4 }' "$OUT")
 [[ "$last_active" == "$ncat" ]] || fail "layer 12 reports $last_active active rows, the truth has $ncat categories"
 expect_out '^check        : PASSED'
 
+# ---------------------------------------------------------------------------------------------
+# infer --mode: every parallel mode, hash, kernel and --threads passes the same check
+# ---------------------------------------------------------------------------------------------
+for mode in reference data model manager-worker work-stealing data-then-model; do
+  check "infer --mode $mode passes"
+  run "${INFER[@]}" --mode "$mode"
+  expect_rc 0
+  expect_out "mode $mode\$"
+  expect_out '^check        : PASSED'
+  if [[ $mode != reference ]]; then
+    expect_out '^busy \(s\)     : [0-9.]+.* imbalance \(max/mean\) [0-9.]+$'
+  fi
+done
+check "infer --threads 2 --hash feistel --kernel sparse --tile-rows 50 --recruit slower-first"
+run "${INFER[@]}" --mode data-then-model --threads 2 --hash feistel --kernel sparse --tile-rows 50 --recruit slower-first
+expect_rc 0
+expect_out 'concurrency 2 '
+expect_out '^parallel     : 2 threads, hash feistel, [0-9]+ tiles of 50 rows, kernel sparse'
+expect_out '^recruitment  : slower-first'
+expect_out '^check        : PASSED'
+check "infer --threads=1 --hash stride --kernel dense --mode work-stealing"
+run "${INFER[@]}" --threads=1 --hash stride --kernel dense --mode work-stealing
+expect_rc 0
+expect_out 'concurrency 1 '
+expect_out '^steals       : [0-9]+'
+expect_out '^check        : PASSED'
+for bad in "--mode hybrid" "--hash md5" "--kernel fast" "--recruit random" "--tile-rows 0" "--threads 0" \
+  "--sparse-below 0.9"; do
+  check "infer $bad exits 2 with one line"
+  # shellcheck disable=SC2086
+  run "${INFER[@]}" $bad
+  expect_rc 2
+  expect_err "^sdnn infer: "
+done
+
 CURRENT="done"
 echo "driver_cli_test: all checks passed ($((SECONDS - start_time)) s)"

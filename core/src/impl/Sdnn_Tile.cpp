@@ -1,12 +1,36 @@
 #include "Sdnn_Tile.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sdnn::impl
 {
 
 namespace
 {
+#if defined(__GNUC__)
+// Native SIMD vectors through the GCC/Clang vector extension (host compilers of Kokkos' host backends): a
+// dense-panel column (panel_rows floats) is `lanes_per_column` such vectors, kept in registers while the
+// column is accumulated. Loads and stores go through memcpy (no alignment assumed).
+#if defined(__AVX__)
+constexpr int simd_bytes = 32;
+#else
+constexpr int simd_bytes = 16;
+#endif
+using Simd = float __attribute__((vector_size(simd_bytes)));
+using SimdCount = std::int32_t __attribute__((vector_size(simd_bytes)));
+constexpr int simd_width = simd_bytes / static_cast<int>(sizeof(float));
+constexpr int vectors_per_column = panel_rows / simd_width;
+static_assert(panel_rows % simd_width == 0, "a panel column must be a whole number of SIMD vectors");
+inline Simd load_simd(float const *p)
+{
+  Simd v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store_simd(float *p, Simd v) { std::memcpy(p, &v, sizeof v); }
+#endif
+
 template <class T>
 Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
 {
@@ -155,10 +179,38 @@ void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::
   {
     float const *y = in + p * stride;
     float *z = out + p * stride;
-    std::int32_t lane_nnz[B] = {};
+#if defined(__GNUC__)
+    SimdCount nnz_vec[vectors_per_column] = {};
+    Simd const zero = {};
     for (std::int64_t j = j0; j < j1; ++j)
     {
       // Z(:, j) = Σ_k W(i_k, j)·Y(:, i_k), k ascending: the reference's summation order, lane by lane.
+      Simd acc[vectors_per_column] = {};
+      for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+      {
+        float const *yi = y + std::int64_t(w.row_idx[k]) * B;
+        float const wk = w.values[k];
+#pragma GCC unroll 16
+        for (int v = 0; v < vectors_per_column; ++v)
+          acc[v] += load_simd(yi + v * simd_width) * wk;
+      }
+#pragma GCC unroll 16
+      for (int v = 0; v < vectors_per_column; ++v)
+      {
+        Simd t = acc[v] + bias;
+        t = t < zero ? zero : t;
+        t = t > ymax ? ymax : t;
+        Simd const out = acc[v] != zero ? t : zero;
+        store_simd(z + j * B + v * simd_width, out);
+        nnz_vec[v] -= (out != zero); // a true comparison is -1 in its lane
+      }
+    }
+    std::int32_t lane_nnz[B];
+    std::memcpy(lane_nnz, nnz_vec, sizeof lane_nnz);
+#else
+    std::int32_t lane_nnz[B] = {};
+    for (std::int64_t j = j0; j < j1; ++j)
+    {
       float acc[B] = {};
       for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
       {
@@ -175,6 +227,7 @@ void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::
         lane_nnz[b] += v != 0.0f ? 1 : 0;
       }
     }
+#endif
     std::int64_t const lanes = std::min<std::int64_t>(B, m_rows - p * B);
     for (std::int64_t b = 0; b < lanes; ++b)
       counts[p * B + b] = lane_nnz[b];
