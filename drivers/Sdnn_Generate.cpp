@@ -37,6 +37,7 @@ int run_generate(int argc, char **argv, int first)
   opts.add("bias", "B", "bias for the truth inference (default: the challenge's bias for N)");
   opts.add("no-truth", "", "do not compute the truth categories");
   opts.add("force", "", "regenerate even when DIR already holds this dataset");
+  opts.add("threads", "T", "threads of the Kokkos host backend (default: Kokkos' default, all cores)");
   opts.add("quiet", "", "no progress lines");
   if (!opts.parse(argc, argv, first))
     return 0;
