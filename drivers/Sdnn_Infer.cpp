@@ -53,8 +53,9 @@ int run_infer(int argc, char **argv, int first)
   opts.add("threads", "T", "threads of the Kokkos host backend (default: Kokkos' default, all cores)");
   opts.add("hash", "HASH", "row hashing before tiling: none, stride (the papers' interleave), feistel", "none");
   opts.add("hash-seed", "S", "key of --hash feistel", "1");
-  opts.add("tile-rows", "R", "input rows per tile (default: one tile per thread for data, model and\n"
-                             "data-then-model, ~16 tiles per thread for the queue modes)");
+  opts.add("tile-rows", "R",
+           "input rows per tile (default: one tile per thread for data, model and\n"
+           "data-then-model, ~16 tiles per thread for the queue modes)");
   opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");

@@ -99,26 +99,34 @@ TEST_F(RealData, EveryParallelModeGivesThe19RowsAndTheReferenceActivations)
   auto const network = sdnn::load_network(paths.layers, 1024, sdnn::challenge_bias(1024), sdnn::ReadOptions{false, ""});
   auto const expected = sdnn::reference_inference(images, network.layers, network.bias);
   ASSERT_EQ(expected.categories.size(), 19u);
-  Kokkos::DefaultHostExecutionSpace space;
-  for (auto mode : sdnn::all_parallelisms())
-    for (auto recruitment : {sdnn::Recruitment::earliest_first, sdnn::Recruitment::slower_first,
-                             sdnn::Recruitment::faster_first})
-      for (auto hash : {sdnn::RowHash::none, sdnn::RowHash::stride, sdnn::RowHash::feistel})
-      {
-        if (mode != sdnn::Parallelism::data_then_model && recruitment != sdnn::Recruitment::earliest_first)
-          continue;
-        sdnn::InferenceOptions options;
-        options.parallelism = mode;
-        options.recruitment = recruitment;
-        options.hash = hash;
-        auto const got = sdnn::infer(space, images, network.layers, network.bias, options);
-        std::string const what = sdnn::name(mode) + " " + sdnn::name(recruitment) + " " + sdnn::name(hash);
-        EXPECT_EQ(got.categories, expected.categories) << what;
-        ASSERT_EQ(got.layers.size(), 120u) << what;
-        for (int l = 0; l < 120; ++l)
-          EXPECT_EQ(got.layers[l].nnz, expected.layers[l].nnz) << what << " layer " << l + 1;
-        EXPECT_EQ(got.activations.row_ptr, expected.activations.row_ptr) << what;
-        EXPECT_EQ(got.activations.col_idx, expected.activations.col_idx) << what;
-        EXPECT_EQ(got.activations.values, expected.activations.values) << what;
-      }
+  auto check = [&](auto const &space)
+  {
+    for (auto mode : sdnn::all_parallelisms())
+      for (auto recruitment :
+           {sdnn::Recruitment::earliest_first, sdnn::Recruitment::slower_first, sdnn::Recruitment::faster_first})
+        for (auto hash : {sdnn::RowHash::none, sdnn::RowHash::stride, sdnn::RowHash::feistel})
+        {
+          if (mode != sdnn::Parallelism::data_then_model && recruitment != sdnn::Recruitment::earliest_first)
+            continue;
+          sdnn::InferenceOptions options;
+          options.parallelism = mode;
+          options.recruitment = recruitment;
+          options.hash = hash;
+          auto const got = sdnn::infer(space, images, network.layers, network.bias, options);
+          std::string const what = std::string(space.name()) + " " + sdnn::name(mode) + " " + sdnn::name(recruitment) +
+                                   " " + sdnn::name(hash);
+          EXPECT_EQ(got.categories, expected.categories) << what;
+          ASSERT_EQ(got.layers.size(), 120u) << what;
+          for (int l = 0; l < 120; ++l)
+            EXPECT_EQ(got.layers[l].nnz, expected.layers[l].nnz) << what << " layer " << l + 1;
+          EXPECT_EQ(got.activations.row_ptr, expected.activations.row_ptr) << what;
+          EXPECT_EQ(got.activations.col_idx, expected.activations.col_idx) << what;
+          EXPECT_EQ(got.activations.values, expected.activations.values) << what;
+        }
+  };
+  check(Kokkos::DefaultHostExecutionSpace());
+#ifdef KOKKOS_ENABLE_SERIAL
+  if (Kokkos::DefaultHostExecutionSpace().concurrency() == 1) // Serial does not depend on the thread count
+    check(Kokkos::Serial());
+#endif
 }

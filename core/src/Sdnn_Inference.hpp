@@ -57,15 +57,15 @@ std::vector<Parallelism> all_parallelisms();
 struct InferenceOptions
 {
   Parallelism parallelism = Parallelism::manager_worker;
-  RowHash hash = RowHash::none;        ///< permutation of input rows before they are cut into tiles
-  std::uint64_t hash_seed = 1;         ///< seed of RowHash::feistel
+  RowHash hash = RowHash::none; ///< permutation of input rows before they are cut into tiles
+  std::uint64_t hash_seed = 1;  ///< seed of RowHash::feistel
   Recruitment recruitment = Recruitment::earliest_first;
   KernelChoice kernel = KernelChoice::automatic;
-  std::int64_t tile_rows = 0;          ///< input rows per tile; 0 picks the mode's default
-  double dense_above = 0.06;           ///< a sparse tile whose next Y would exceed this density goes dense
-  double sparse_below = 0.02;          ///< a dense tile whose density falls below this goes back to CSC
-  float ymax = challenge_ymax;         ///< activation ceiling
-  bool keep_activations = true;        ///< fill InferenceResult::activations (costs a copy of the final Y)
+  std::int64_t tile_rows = 0;   ///< input rows per tile; 0 picks the mode's default
+  double dense_above = 0.06;    ///< a sparse tile whose next Y would exceed this density goes dense
+  double sparse_below = 0.02;   ///< a dense tile whose density falls below this goes back to CSC
+  float ymax = challenge_ymax;  ///< activation ceiling
+  bool keep_activations = true; ///< fill InferenceResult::activations (costs a copy of the final Y)
   /// Called now and then with (tile-layers done, tile-layers in all) from whichever thread made the
   /// progress, never by two threads at once. May be empty.
   std::function<void(std::int64_t, std::int64_t)> progress;
@@ -74,11 +74,11 @@ struct InferenceOptions
 /// Where the time of a parallel inference went.
 struct WorkReport
 {
-  std::string parallelism;          ///< name of the mode that ran
-  int threads = 1;                  ///< threads of the execution space
-  std::int64_t tiles = 0;           ///< row tiles the inputs were cut into
-  std::int64_t tile_rows = 0;       ///< rows per tile
-  std::vector<double> busy_seconds; ///< per thread: time spent computing (not waiting)
+  std::string parallelism;             ///< name of the mode that ran
+  int threads = 1;                     ///< threads of the execution space
+  std::int64_t tiles = 0;              ///< row tiles the inputs were cut into
+  std::int64_t tile_rows = 0;          ///< rows per tile
+  std::vector<double> busy_seconds;    ///< per thread: time spent computing (not waiting)
   std::int64_t dense_tile_layers = 0;  ///< (tile, layer) steps computed on dense panels
   std::int64_t sparse_tile_layers = 0; ///< (tile, layer) steps computed by the sparse two-step SpMM
   std::int64_t split_tile_layers = 0;  ///< steps split by columns among recruited threads (data-then-model)
@@ -105,8 +105,8 @@ template <class ExecutionSpace>
 InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::vector<HostCsc> const &layers,
                       float bias, InferenceOptions const &options, WorkReport *report = nullptr);
 
-#define SDNN_INFER_EXTERN(SPACE)                                                                                    \
-  extern template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float, \
+#define SDNN_INFER_EXTERN(SPACE)                                                                                       \
+  extern template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,    \
                                                InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL
 SDNN_INFER_EXTERN(Kokkos::Serial)

@@ -12,8 +12,7 @@ namespace sdnn
 
 namespace
 {
-template <class Enum>
-struct Names
+template <class Enum> struct Names
 {
   Enum value;
   char const *name;
@@ -31,8 +30,7 @@ constexpr Names<KernelChoice> kernel_names[] = {
 constexpr Names<RowHash> hash_names[] = {
     {RowHash::none, "none"}, {RowHash::stride, "stride"}, {RowHash::feistel, "feistel"}};
 
-template <class Enum, std::size_t Size>
-std::string name_of(Names<Enum> const (&table)[Size], Enum value)
+template <class Enum, std::size_t Size> std::string name_of(Names<Enum> const (&table)[Size], Enum value)
 {
   for (auto const &entry : table)
     if (entry.value == value)
@@ -49,14 +47,38 @@ std::optional<Enum> parse_name(Names<Enum> const (&table)[Size], std::string con
 }
 } // namespace
 
-std::string name(Parallelism parallelism) { return name_of(parallelism_names, parallelism); }
-std::string name(Recruitment recruitment) { return name_of(recruitment_names, recruitment); }
-std::string name(KernelChoice kernel) { return name_of(kernel_names, kernel); }
-std::string name(RowHash hash) { return name_of(hash_names, hash); }
-std::optional<Parallelism> parse_parallelism(std::string const &text) { return parse_name(parallelism_names, text); }
-std::optional<Recruitment> parse_recruitment(std::string const &text) { return parse_name(recruitment_names, text); }
-std::optional<KernelChoice> parse_kernel_choice(std::string const &text) { return parse_name(kernel_names, text); }
-std::optional<RowHash> parse_row_hash(std::string const &text) { return parse_name(hash_names, text); }
+std::string name(Parallelism parallelism)
+{
+  return name_of(parallelism_names, parallelism);
+}
+std::string name(Recruitment recruitment)
+{
+  return name_of(recruitment_names, recruitment);
+}
+std::string name(KernelChoice kernel)
+{
+  return name_of(kernel_names, kernel);
+}
+std::string name(RowHash hash)
+{
+  return name_of(hash_names, hash);
+}
+std::optional<Parallelism> parse_parallelism(std::string const &text)
+{
+  return parse_name(parallelism_names, text);
+}
+std::optional<Recruitment> parse_recruitment(std::string const &text)
+{
+  return parse_name(recruitment_names, text);
+}
+std::optional<KernelChoice> parse_kernel_choice(std::string const &text)
+{
+  return parse_name(kernel_names, text);
+}
+std::optional<RowHash> parse_row_hash(std::string const &text)
+{
+  return parse_name(hash_names, text);
+}
 
 std::vector<Parallelism> all_parallelisms()
 {
@@ -86,7 +108,10 @@ namespace impl
 namespace
 {
 
-double seconds_since(Kokkos::Timer const &timer) { return timer.seconds(); }
+double seconds_since(Kokkos::Timer const &timer)
+{
+  return timer.seconds();
+}
 
 /// Calls the user's progress callback from one thread at a time, every ~5 % of the work.
 class ProgressReporter
@@ -154,8 +179,7 @@ public:
   }
 
   /// Cuts the rows into tiles of `tile_rows` (after hashing with `parts` = number of tiles).
-  template <class ExecutionSpace>
-  void make_tiles(ExecutionSpace const &space, std::int64_t tile_rows)
+  template <class ExecutionSpace> void make_tiles(ExecutionSpace const &space, std::int64_t tile_rows)
   {
     std::int64_t const rows = m_csr.num_rows;
     m_tile_rows = std::max<std::int64_t>(1, tile_rows);
@@ -358,8 +382,8 @@ void run_manager_worker(ExecutionSpace const &space, Problem &problem, std::vect
                        [&](int w)
                        {
                          Kokkos::Timer timer;
-                         for (std::int64_t t; (t = Kokkos::atomic_fetch_add(&next, std::int64_t(1))) <
-                                              problem.num_tiles();)
+                         for (std::int64_t t;
+                              (t = Kokkos::atomic_fetch_add(&next, std::int64_t(1))) < problem.num_tiles();)
                            problem.run_tile(ws[w], t);
                          busy[w] = seconds_since(timer);
                        });
@@ -466,63 +490,62 @@ void run_model(ExecutionSpace const &space, Problem &problem, TileWorkspace &ws,
   using Member = typename Policy::member_type;
   int const threads = problem.threads();
   std::int64_t const n = problem.n();
-  Kokkos::parallel_for(
-      "Sdnn::infer<model>", Policy(space, 1, threads),
-      [&](Member const &team)
-      {
-        int const c = team.team_rank(), g = team.team_size();
-        std::int64_t const j0 = c * n / g, j1 = (c + 1) * n / g;
-        double mine = 0.0;
-        Kokkos::Timer timer;
-        auto busy_since = [&](double start) { mine += timer.seconds() - start; };
-        for (std::int64_t t = 0; t < problem.num_tiles(); ++t)
-        {
-          if (c == 0)
-          {
-            double const s = timer.seconds();
-            problem.start_tile(ws, t);
-            busy_since(s);
-          }
-          team.team_barrier();
-          for (int l = 0; l < problem.num_layers(); ++l)
-          {
-            double s = timer.seconds();
-            ws.begin_chunk(c);
-            if (ws.dense())
-              ws.dense_columns(problem.layer(l), j0, j1, c, problem.bias(), problem.options().ymax);
-            else
-            {
-              // The two-step SpMM split by columns: counts, offsets on one thread, values.
-              ws.sparse_symbolic(problem.layer(l), j0, j1, c);
-              busy_since(s);
-              team.team_barrier();
-              s = timer.seconds();
-              if (c == 0)
-                ws.sparse_plan(problem.dense_above());
-              busy_since(s);
-              team.team_barrier();
-              s = timer.seconds();
-              ws.sparse_numeric(problem.layer(l), j0, j1, c, problem.bias(), problem.options().ymax);
-            }
-            busy_since(s);
-            team.team_barrier();
-            if (c == 0)
-            {
-              s = timer.seconds();
-              problem.finish_layer(ws, l, g);
-              busy_since(s);
-            }
-            team.team_barrier();
-          }
-          if (c == 0)
-          {
-            double const s = timer.seconds();
-            problem.finish_tile(ws, t);
-            busy_since(s);
-          }
-        }
-        busy[c] = mine;
-      });
+  Kokkos::parallel_for("Sdnn::infer<model>", Policy(space, 1, threads),
+                       [&](Member const &team)
+                       {
+                         int const c = team.team_rank(), g = team.team_size();
+                         std::int64_t const j0 = c * n / g, j1 = (c + 1) * n / g;
+                         double mine = 0.0;
+                         Kokkos::Timer timer;
+                         auto busy_since = [&](double start) { mine += timer.seconds() - start; };
+                         for (std::int64_t t = 0; t < problem.num_tiles(); ++t)
+                         {
+                           if (c == 0)
+                           {
+                             double const s = timer.seconds();
+                             problem.start_tile(ws, t);
+                             busy_since(s);
+                           }
+                           team.team_barrier();
+                           for (int l = 0; l < problem.num_layers(); ++l)
+                           {
+                             double s = timer.seconds();
+                             ws.begin_chunk(c);
+                             if (ws.dense())
+                               ws.dense_columns(problem.layer(l), j0, j1, c, problem.bias(), problem.options().ymax);
+                             else
+                             {
+                               // The two-step SpMM split by columns: counts, offsets on one thread, values.
+                               ws.sparse_symbolic(problem.layer(l), j0, j1, c);
+                               busy_since(s);
+                               team.team_barrier();
+                               s = timer.seconds();
+                               if (c == 0)
+                                 ws.sparse_plan(problem.dense_above());
+                               busy_since(s);
+                               team.team_barrier();
+                               s = timer.seconds();
+                               ws.sparse_numeric(problem.layer(l), j0, j1, c, problem.bias(), problem.options().ymax);
+                             }
+                             busy_since(s);
+                             team.team_barrier();
+                             if (c == 0)
+                             {
+                               s = timer.seconds();
+                               problem.finish_layer(ws, l, g);
+                               busy_since(s);
+                             }
+                             team.team_barrier();
+                           }
+                           if (c == 0)
+                           {
+                             double const s = timer.seconds();
+                             problem.finish_tile(ws, t);
+                             busy_since(s);
+                           }
+                         }
+                         busy[c] = mine;
+                       });
   space.fence();
 }
 
@@ -532,8 +555,7 @@ void run_model(ExecutionSpace const &space, Problem &problem, TileWorkspace &ws,
 /// chunks the next layer has: 1 while no thread is idle; once parts have finished, their threads are recruited
 /// by a straggler (chosen by the strategy), whose following layers are split among 1 + helpers chunks, which
 /// the idle threads, spinning on the work queue, pick up. Surplus chunk items are empty.
-template <class ExecutionSpace>
-class DataThenModel
+template <class ExecutionSpace> class DataThenModel
 {
 public:
   DataThenModel(Problem &problem, std::vector<TileWorkspace> &ws, std::vector<double> &busy)
@@ -557,8 +579,7 @@ public:
   void run(ExecutionSpace const &space)
   {
     auto const graph = make_graph();
-    Kokkos::parallel_for("Sdnn::infer<data-then-model>", Policy(graph),
-                         [this](std::int32_t item) { run_item(item); });
+    Kokkos::parallel_for("Sdnn::infer<data-then-model>", Policy(graph), [this](std::int32_t item) { run_item(item); });
     space.fence();
   }
 
@@ -631,8 +652,7 @@ private:
       total += static_cast<std::int64_t>(next[w].size());
     }
     row_map(items) = static_cast<std::int32_t>(total);
-    typename Graph::entries_type entries(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::dtm::entries"),
-                                         total);
+    typename Graph::entries_type entries(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::dtm::entries"), total);
     for (std::int64_t w = 0, k = 0; w < items; ++w)
       for (auto d : next[w])
         entries(k++) = d;
@@ -769,7 +789,7 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
   SDNN_REQUIRE(options.tile_rows >= 0, "tile_rows must be >= 0, got " << options.tile_rows);
   SDNN_REQUIRE(options.sparse_below <= options.dense_above && options.sparse_below <= 0.5,
                "need sparse_below <= dense_above and sparse_below <= 0.5, got " << options.sparse_below << " and "
-                                                                                   << options.dense_above);
+                                                                                << options.dense_above);
 
   int const threads = std::max(1, static_cast<int>(space.concurrency()));
   impl::Problem problem(inputs, layers, bias, options, threads);
@@ -818,8 +838,8 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
   return result;
 }
 
-#define SDNN_INFER_INSTANTIATE(SPACE)                                                                              \
-  template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,       \
+#define SDNN_INFER_INSTANTIATE(SPACE)                                                                                  \
+  template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,           \
                                         InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL
 SDNN_INFER_INSTANTIATE(Kokkos::Serial)

@@ -28,13 +28,16 @@ inline Simd load_simd(float const *p)
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store_simd(float *p, Simd v) { std::memcpy(p, &v, sizeof v); }
+inline void store_simd(float *p, Simd v)
+{
+  std::memcpy(p, &v, sizeof v);
+}
 #endif
 
-template <class T>
-Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
+template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
 {
-  return Kokkos::View<T *, Kokkos::HostSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), size);
+  return Kokkos::View<T *, Kokkos::HostSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)),
+                                              size);
 }
 } // namespace
 

@@ -72,8 +72,8 @@ public:
   // ---- tile life cycle (one thread) ----
   /// Loads the rows `order[first, last)` of the inputs (CSR) into the tile, dropping empty rows.
   /// The tile starts dense when `dense_above` is exceeded by its density or it does not fit the sparse capacity.
-  void start(std::int64_t const *row_ptr, std::int32_t const *col_idx, float const *values,
-             std::int32_t const *order, std::int64_t first, std::int64_t last, double dense_above);
+  void start(std::int64_t const *row_ptr, std::int32_t const *col_idx, float const *values, std::int32_t const *order,
+             std::int64_t first, std::int64_t last, double dense_above);
   /// Copies the surviving rows (and their activations if asked) out.
   void finish(TileOutput &out, bool keep_activations) const;
 
@@ -123,8 +123,8 @@ private:
   Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count;          // [N]
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;             // [max_rows]
 
-  int m_cur = 0;          // buffer holding Y
-  bool m_dense = false;   // storage of Y
+  int m_cur = 0;        // buffer holding Y
+  bool m_dense = false; // storage of Y
   bool m_out_dense = false;
   std::int64_t m_rows = 0;
   std::int64_t m_nnz = 0;
