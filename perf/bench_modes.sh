@@ -32,8 +32,8 @@ done
 
 build="${SDNN_BUILD:-$("$root/scripts/build.sh" openmp)}"
 sdnn="$build/drivers/sdnn"
-data="$(SDNN_THREADS="$threads" "$root/scripts/dataset.sh" "$sdnn" 1024 120 "$images")"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}" OMP_PLACES="${OMP_PLACES:-threads}"
+data="$(SDNN_THREADS="$threads" "$root/scripts/dataset.sh" "$sdnn" 1024 120 "$images")"
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 
