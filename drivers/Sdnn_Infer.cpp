@@ -1,13 +1,17 @@
 #include "Sdnn_Cli.hpp"
 #include "Sdnn_Commands.hpp"
+#include "Sdnn_Ranks.hpp"
 
 #include <Sdnn.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <type_traits>
 
 namespace sdnn::cli
 {
@@ -25,17 +29,82 @@ std::string list_rows(std::vector<std::int64_t> const &rows, std::size_t limit =
   return out;
 }
 
+/// Settings of `sdnn infer` that every rank must share.
+struct Problem
+{
+  std::int64_t neurons = 0;
+  std::int64_t layers = 0;
+  std::int64_t num_inputs = -1; ///< --num-inputs, -1 when absent
+  std::int64_t mode = 0;        ///< index of the engine (reference last)
+  std::int64_t partition = 0;
+  std::int64_t rebalance_every = 0;
+};
+
+/// Every rank must run the same problem: a rank with another N or L (an MPMD launch gone wrong)
+/// would wait forever in a broadcast of the wrong size. Throws the same error on every rank.
+void check_same_problem(Ranks const &ranks, Problem const &mine)
+{
+#if SDNN_ENABLE_MPI
+  constexpr int fields = sizeof(Problem) / sizeof(std::int64_t);
+  std::vector<Problem> all(ranks.size);
+  MPI_Allgather(&mine, fields, MPI_INT64_T, all.data(), fields, MPI_INT64_T, ranks.comm);
+  std::string differ;
+  for (int r = 1; r < ranks.size; ++r)
+    if (all[r].neurons != all[0].neurons || all[r].layers != all[0].layers)
+      differ += ", rank " + std::to_string(r) + " N=" + std::to_string(all[r].neurons) +
+                " L=" + std::to_string(all[r].layers);
+  if (!differ.empty())
+    throw InputError("the ranks disagree on the network: rank 0 N=" + std::to_string(all[0].neurons) +
+                     " L=" + std::to_string(all[0].layers) + differ + " (give every rank the same options)");
+  for (int r = 1; r < ranks.size; ++r)
+    if (std::memcmp(&all[r], &all[0], sizeof(Problem)) != 0)
+      throw UsageError("sdnn infer: rank " + std::to_string(r) +
+                       " was given other --num-inputs, --mode, --partition or --rebalance-every than rank 0 "
+                       "(give every rank the same options)");
+#else
+  (void)ranks;
+  (void)mine;
+#endif
+}
+
+template <class T> T max_over_ranks(Ranks const &ranks, T value)
+{
+#if SDNN_ENABLE_MPI
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, std::is_same_v<T, double> ? MPI_DOUBLE : MPI_INT64_T, MPI_MAX, ranks.comm);
+#else
+  (void)ranks;
+#endif
+  return value;
+}
+
+std::string join(std::vector<double> const &values, char const *format)
+{
+  std::string out;
+  for (double v : values)
+  {
+    char item[32];
+    std::snprintf(item, sizeof item, format, v);
+    out += (out.empty() ? "" : " ") + std::string(item);
+  }
+  return out;
+}
+
 } // namespace
 
 int run_infer(int argc, char **argv, int first)
 {
+  Ranks const ranks;
   Options opts("sdnn infer",
-               "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n\n"
+               "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n"
+               "mpirun -np P sdnn infer [...] [--partition block|hashed] [--rebalance-every K]\n\n"
                "Runs inference on a Graph Challenge dataset (the challenge's TSV files, MatrixMarket\n"
                "or sdnn binary files), checks the categories against the truth file (exact set\n"
                "equality) and reports the challenge rate: inputs x edges / inference seconds.\n"
                "Files are found by the challenge's names inside DIR:\n"
                "  DIR/neuron{N}/n{N}-l{k}.tsv  DIR/sparse-images-{N}.tsv  DIR/neuron{N}-l{L}-categories.tsv\n"
+               "Under mpirun (MPI build) the input rows are dealt to the ranks, each rank runs --mode on\n"
+               "its rows with the whole network (layer files read once, by one rank each, and broadcast),\n"
+               "and rank 0 gathers and checks the categories; the time is the slowest rank's.\n"
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
   opts.add("dataset", "DIR", "dataset directory in the challenge layout", ".");
   opts.add("neurons", "N", "neurons per layer", "1024");
@@ -48,9 +117,9 @@ int run_infer(int argc, char **argv, int first)
   opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
   opts.add("mode", "MODE",
            "engine: data, model, manager-worker, work-stealing, data-then-model (threads of the Kokkos host\n"
-           "backend), or reference (the sequential oracle)",
+           "backend), or reference (the sequential oracle, on rank 0 only)",
            "manager-worker");
-  opts.add("threads", "T", "threads of the Kokkos host backend (default: Kokkos' default, all cores)");
+  opts.add("threads", "T", "threads of the Kokkos host backend per rank (default: Kokkos' default, all cores)");
   opts.add("hash", "HASH", "row hashing before tiling: none, stride (the papers' interleave), feistel", "none");
   opts.add("hash-seed", "S", "key of --hash feistel", "1");
   opts.add("tile-rows", "R",
@@ -61,59 +130,106 @@ int run_infer(int argc, char **argv, int first)
            "auto");
   opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
   opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
+  opts.add("partition", "PART", "MPI: input rows to ranks in contiguous blocks (block) or hashed first (hashed)",
+           "hashed");
+  opts.add("partition-seed", "S", "MPI: key of --partition hashed", "1");
+  opts.add("rebalance-every", "K",
+           "MPI: every K layers compare the ranks' surviving rows and migrate rows from overloaded to\n"
+           "underloaded ranks when max/mean exceeds --rebalance-threshold (0: never)",
+           "0");
+  opts.add("rebalance-threshold", "X", "MPI: imbalance (max/mean surviving rows) that triggers a migration", "1.1");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer");
+  opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
   opts.add("categories-out", "FILE", "write the computed categories (1-based, one per line)");
   opts.add("cache-dir", "DIR", "binary cache of parsed text files (default: $SDNN_CACHE_DIR or ~/.cache/sdnn)");
   opts.add("no-cache", "", "always parse the text files, never read or write the binary cache");
   opts.add("quiet", "", "no progress lines");
-  if (!opts.parse(argc, argv, first))
-    return 0;
 
-  auto const n = opts.integer("neurons");
-  auto const num_layers = opts.integer("layers");
-  if (n <= 0 || n > (std::int64_t(1) << 30))
-    throw UsageError("sdnn infer: --neurons must be in 1..2^30, got " + std::to_string(n));
-  if (num_layers <= 0 || num_layers > 1000000)
-    throw UsageError("sdnn infer: --layers must be positive, got " + std::to_string(num_layers));
-  bool const reference = opts.str("mode") == "reference";
+  bool help = false;
+  Problem problem;
+  bool reference = false;
   InferenceOptions engine;
+  RowPartition partition = RowPartition::hashed;
+  double rebalance_threshold = 1.1;
+  ranks.run(
+      [&]
+      {
+        help = !opts.parse(argc, argv, first);
+        if (help)
+          return;
+        problem.neurons = opts.integer("neurons");
+        problem.layers = opts.integer("layers");
+        if (problem.neurons <= 0 || problem.neurons > (std::int64_t(1) << 30))
+          throw UsageError("sdnn infer: --neurons must be in 1..2^30, got " + std::to_string(problem.neurons));
+        if (problem.layers <= 0 || problem.layers > 1000000)
+          throw UsageError("sdnn infer: --layers must be positive, got " + std::to_string(problem.layers));
+        reference = opts.str("mode") == "reference";
+        problem.mode = static_cast<std::int64_t>(all_parallelisms().size());
+        if (!reference)
+        {
+          auto const mode = parse_parallelism(opts.str("mode"));
+          if (!mode)
+            throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
+                             "' (available: data, model, manager-worker, work-stealing, data-then-model, reference)");
+          engine.parallelism = *mode;
+          problem.mode = static_cast<std::int64_t>(*mode);
+        }
+        if (auto const hash = parse_row_hash(opts.str("hash")))
+          engine.hash = *hash;
+        else
+          throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") + "' (available: none, stride, feistel)");
+        if (auto const strategy = parse_recruitment(opts.str("recruit")))
+          engine.recruitment = *strategy;
+        else
+          throw UsageError("sdnn infer: unknown --recruit '" + opts.str("recruit") +
+                           "' (available: earliest-first, slower-first, faster-first)");
+        if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
+          engine.kernel = *kernel;
+        else
+          throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") +
+                           "' (available: auto, sparse, dense)");
+        if (auto const part = parse_row_partition(opts.str("partition")))
+          partition = *part;
+        else
+          throw UsageError("sdnn infer: unknown --partition '" + opts.str("partition") +
+                           "' (available: block, hashed)");
+        problem.partition = static_cast<std::int64_t>(partition);
+        problem.rebalance_every = opts.integer("rebalance-every");
+        if (problem.rebalance_every < 0 || problem.rebalance_every > problem.layers)
+          throw UsageError("sdnn infer: --rebalance-every must be in 0..L, got " +
+                           std::to_string(problem.rebalance_every));
+        rebalance_threshold = opts.real("rebalance-threshold");
+        if (!(rebalance_threshold >= 1.0))
+          throw UsageError("sdnn infer: --rebalance-threshold must be >= 1, got " + opts.str("rebalance-threshold"));
+        engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
+        if (opts.has("tile-rows"))
+        {
+          engine.tile_rows = opts.integer("tile-rows");
+          if (engine.tile_rows <= 0)
+            throw UsageError("sdnn infer: --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
+        }
+        if (opts.has("threads") && opts.integer("threads") <= 0)
+          throw UsageError("sdnn infer: --threads must be positive, got " + std::to_string(opts.integer("threads")));
+        engine.dense_above = opts.real("dense-above");
+        engine.sparse_below = opts.real("sparse-below");
+        if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
+          throw UsageError("sdnn infer: need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
+        if (opts.has("num-inputs"))
+        {
+          problem.num_inputs = opts.integer("num-inputs");
+          if (problem.num_inputs <= 0 || problem.num_inputs > std::numeric_limits<std::int32_t>::max())
+            throw UsageError("sdnn infer: --num-inputs must be positive, got " + std::to_string(problem.num_inputs));
+        }
+      });
+  if (help)
+    return 0;
+  check_same_problem(ranks, problem);
   engine.keep_activations = false;
-  if (!reference)
-  {
-    auto const mode = parse_parallelism(opts.str("mode"));
-    if (!mode)
-      throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
-                       "' (available: data, model, manager-worker, work-stealing, data-then-model, reference)");
-    engine.parallelism = *mode;
-  }
-  if (auto const hash = parse_row_hash(opts.str("hash")))
-    engine.hash = *hash;
-  else
-    throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") + "' (available: none, stride, feistel)");
-  if (auto const strategy = parse_recruitment(opts.str("recruit")))
-    engine.recruitment = *strategy;
-  else
-    throw UsageError("sdnn infer: unknown --recruit '" + opts.str("recruit") +
-                     "' (available: earliest-first, slower-first, faster-first)");
-  if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
-    engine.kernel = *kernel;
-  else
-    throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") + "' (available: auto, sparse, dense)");
-  engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
-  if (opts.has("tile-rows"))
-  {
-    engine.tile_rows = opts.integer("tile-rows");
-    if (engine.tile_rows <= 0)
-      throw UsageError("sdnn infer: --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
-  }
-  if (opts.has("threads") && opts.integer("threads") <= 0)
-    throw UsageError("sdnn infer: --threads must be positive, got " + std::to_string(opts.integer("threads")));
-  engine.dense_above = opts.real("dense-above");
-  engine.sparse_below = opts.real("sparse-below");
-  if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
-    throw UsageError("sdnn infer: need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
-  bool const quiet = opts.has("quiet");
+  auto const n = problem.neurons;
+  auto const num_layers = problem.layers;
+
+  bool const quiet = opts.has("quiet") || !ranks.root();
   std::int64_t progress_every =
       opts.has("progress-every") ? opts.integer("progress-every") : std::max<std::int64_t>(1, num_layers / 10);
   if (quiet)
@@ -140,9 +256,10 @@ int run_infer(int argc, char **argv, int first)
       std::cerr << "[sdnn] " << line << std::endl;
   };
 
-  // ---- I/O (timed apart from inference) ----
+  // ---- I/O (timed apart from inference): rank 0 reads the images and the truth, each layer file
+  // is read by one rank and broadcast, then rank 0 deals the input rows. ----
   double const io_start = now_seconds();
-  int cache_hits = 0, cache_writes = 0;
+  std::int64_t cache_hits = 0, cache_writes = 0;
   auto note_cache = [&](ReadInfo const &info)
   {
     cache_hits += info.from_cache ? 1 : 0;
@@ -150,142 +267,226 @@ int run_infer(int argc, char **argv, int first)
     if (!info.note.empty())
       progress(info.note);
   };
-  ReadInfo images_info;
-  HostCsc images = read_matrix(paths.images, any_size, n, read_options, &images_info);
-  note_cache(images_info);
-  std::int64_t num_inputs = images.num_rows();
-  if (opts.has("num-inputs"))
-  {
-    num_inputs = opts.integer("num-inputs");
-    if (num_inputs <= 0 || num_inputs > std::numeric_limits<std::int32_t>::max())
-      throw UsageError("sdnn infer: --num-inputs must be positive, got " + std::to_string(num_inputs));
-    images = with_num_rows(images, static_cast<std::int32_t>(num_inputs));
-  }
-  progress("read " + std::to_string(images.num_rows()) + " inputs (" + std::to_string(images.nnz()) + " nnz) from " +
-           paths.images);
-  auto const network =
-      load_network(paths.layers, n, bias, read_options,
-                   [&](int k, ReadInfo const &info)
-                   {
-                     note_cache(info);
-                     if (progress_every > 0 && (k % std::max<std::int64_t>(progress_every, num_layers / 4) == 0))
-                       progress("read " + std::to_string(k) + "/" + std::to_string(num_layers) + " layers");
-                   });
+  HostCsc images;
   std::vector<std::int64_t> truth;
-  if (check)
+  std::int64_t num_inputs = 0, input_nnz = 0;
+  ranks.run(
+      [&]
+      {
+        if (!ranks.root())
+          return;
+        ReadInfo images_info;
+        images = read_matrix(paths.images, any_size, n, read_options, &images_info);
+        note_cache(images_info);
+        num_inputs = images.num_rows();
+        if (problem.num_inputs > 0)
+        {
+          num_inputs = problem.num_inputs;
+          images = with_num_rows(images, static_cast<std::int32_t>(num_inputs));
+        }
+        input_nnz = images.nnz();
+        progress("read " + std::to_string(images.num_rows()) + " inputs (" + std::to_string(images.nnz()) +
+                 " nnz) from " + paths.images);
+        if (check)
+        {
+          truth = read_categories(paths.truth);
+          if (!truth.empty() && truth.back() >= num_inputs)
+          {
+            if (problem.num_inputs < 0)
+              throw InputError(paths.truth + ": names row " + std::to_string(truth.back() + 1) +
+                               " but there are only " + std::to_string(num_inputs) +
+                               " inputs (use --num-inputs K to check a leading subset of the images)");
+            truth.erase(std::lower_bound(truth.begin(), truth.end(), num_inputs), truth.end());
+          }
+        }
+      });
+  auto on_layer = [&](int k, ReadInfo const &info)
   {
-    truth = read_categories(paths.truth);
-    if (!truth.empty() && truth.back() >= num_inputs)
-    {
-      if (!opts.has("num-inputs"))
-        throw InputError(paths.truth + ": names row " + std::to_string(truth.back() + 1) + " but there are only " +
-                         std::to_string(num_inputs) +
-                         " inputs (use --num-inputs K to check a leading subset of the images)");
-      truth.erase(std::lower_bound(truth.begin(), truth.end(), num_inputs), truth.end());
-    }
+    note_cache(info);
+    if (progress_every > 0 && (k % std::max<std::int64_t>(progress_every, num_layers / 4) == 0))
+      progress("read layer " + std::to_string(k) + "/" + std::to_string(num_layers));
+  };
+#if SDNN_ENABLE_MPI
+  auto const network = load_network(ranks.comm, paths.layers, n, bias, read_options, on_layer);
+  MPI_Bcast(&num_inputs, 1, MPI_INT64_T, 0, ranks.comm);
+  MPI_Allreduce(MPI_IN_PLACE, &cache_hits, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
+  MPI_Allreduce(MPI_IN_PLACE, &cache_writes, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
+#else
+  auto const network = load_network(paths.layers, n, bias, read_options, on_layer);
+#endif
+  if (!reference && ranks.size > num_inputs)
+    throw InputError("there are " + std::to_string(ranks.size) + " ranks but only " + std::to_string(num_inputs) +
+                     " input rows in " + paths.images + ": run with at most " + std::to_string(num_inputs) + " ranks");
+  double scatter_seconds = 0.0;
+#if SDNN_ENABLE_MPI
+  RowBlock local;
+  if (!reference)
+  {
+    ExchangeStats scatter;
+    local = scatter_rows(ranks.comm, 0, images, partition, static_cast<std::uint64_t>(opts.integer("partition-seed")),
+                         &scatter);
+    scatter_seconds = scatter.seconds;
+    if (ranks.size > 1)
+      images = HostCsc(); // rank 0 keeps its own rows only
   }
-  double const io_seconds = now_seconds() - io_start;
+#endif
+  double const io_seconds = max_over_ranks(ranks, now_seconds() - io_start);
 
   // ---- Inference ----
-  std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | mode %s\n", SDNN_VERSION_STRING, KOKKOS_VERSION / 10000,
-              KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100, Kokkos::DefaultExecutionSpace::name(),
-              Kokkos::DefaultExecutionSpace().concurrency(), opts.str("mode").c_str());
-  std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n", static_cast<long long>(n),
-              static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
-              static_cast<long long>(images.nnz()), static_cast<long long>(network.num_edges()),
-              static_cast<double>(bias));
-  std::fflush(stdout);
-  bool const per_layer = opts.has("per-layer");
-  auto print_layers = [&](std::vector<LayerStats> const &layers)
+  if (ranks.root())
   {
-    if (per_layer)
-      for (auto const &s : layers)
-        std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
-                    static_cast<long long>(s.nnz));
-  };
+    std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | %d rank%s | mode %s\n", SDNN_VERSION_STRING,
+                KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
+                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(),
+                ranks.size, ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
+    std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
+                static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
+                static_cast<long long>(input_nnz), static_cast<long long>(network.num_edges()),
+                static_cast<double>(bias));
+    std::fflush(stdout);
+  }
+  bool const per_layer = opts.has("per-layer");
+#if SDNN_ENABLE_MPI
+  MPI_Barrier(ranks.comm);
+#endif
   double const infer_start = now_seconds();
   InferenceResult result;
   WorkReport work;
+#if SDNN_ENABLE_MPI
+  DistributedReport distributed;
+  DistributedOptions distributed_options;
+  distributed_options.rebalance_every = static_cast<int>(problem.rebalance_every);
+  distributed_options.rebalance_threshold = rebalance_threshold;
+#endif
   if (reference)
   {
-    result = reference_inference(images, network.layers, network.bias, challenge_ymax,
-                                 [&](LayerStats const &s)
-                                 {
-                                   if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
-                                   {
-                                     char line[160];
-                                     std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s",
-                                                   s.layer, static_cast<long long>(num_layers),
-                                                   static_cast<long long>(s.active_rows), now_seconds() - infer_start);
-                                     progress(line);
-                                   }
-                                 });
+    if (ranks.root())
+      result =
+          reference_inference(images, network.layers, network.bias, challenge_ymax,
+                              [&](LayerStats const &s)
+                              {
+                                if (progress_every > 0 && s.layer % progress_every == 0 && s.layer != num_layers)
+                                {
+                                  char line[160];
+                                  std::snprintf(line, sizeof line, "layer %d/%lld: %lld active rows, %.1f s", s.layer,
+                                                static_cast<long long>(num_layers),
+                                                static_cast<long long>(s.active_rows), now_seconds() - infer_start);
+                                  progress(line);
+                                }
+                              });
   }
   else
   {
     if (progress_every > 0)
-      engine.progress = [&](std::int64_t done, std::int64_t total)
+      engine.progress = [&, step = std::max<std::int64_t>(1, 100 * progress_every / num_layers),
+                         shown = std::int64_t(0)](std::int64_t done, std::int64_t total) mutable
       {
-        if (done == total)
+        // A line each time another `step` percent (progress_every layers' worth) is done.
+        std::int64_t const percent = 100 * done / std::max<std::int64_t>(total, 1);
+        if (done == total || percent < shown + step)
           return;
+        shown = percent - percent % step;
         char line[160];
-        std::snprintf(line, sizeof line, "%.0f %% of the tile-layers done, %.1f s", 100.0 * done / total,
-                      now_seconds() - infer_start);
+        std::snprintf(line, sizeof line, "%.0f %% done%s, %.1f s", 100.0 * done / total,
+                      ranks.size > 1 ? " on rank 0" : "", now_seconds() - infer_start);
         progress(line);
       };
+#if SDNN_ENABLE_MPI
+    distributed_options.node = engine;
+    result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local), network.layers,
+                               network.bias, distributed_options, &distributed);
+    work = distributed.ranks[0].work;
+#else
     result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
+#endif
   }
-  double const infer_seconds = now_seconds() - infer_start;
+  double const infer_seconds = max_over_ranks(ranks, now_seconds() - infer_start);
+  double const peak_mib = max_over_ranks(ranks, peak_memory_mib());
   double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
 
-  std::printf("io           : %.3f s (1 image file, %lld layer files; %d from binary cache, %d cached now)\n",
-              io_seconds, static_cast<long long>(num_layers), cache_hits, cache_writes);
-  std::printf("inference    : %.3f s\n", infer_seconds);
-  std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
-  print_layers(result.layers);
-  if (!reference)
-  {
-    std::string busy;
-    for (double b : work.busy_seconds)
-    {
-      char item[32];
-      std::snprintf(item, sizeof item, "%s%.3f", busy.empty() ? "" : " ", b);
-      busy += item;
-    }
-    std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
-                "tile-layers), workspace %.1f MiB\n",
-                work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
-                static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
-                static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
-                static_cast<double>(work.workspace_bytes) / (1 << 20));
-    if (engine.parallelism == Parallelism::data_then_model)
-      std::printf("recruitment  : %s, %lld tile-layers split among recruited threads\n",
-                  name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers));
-    if (engine.parallelism == Parallelism::work_stealing)
-      std::printf("steals       : %lld\n", static_cast<long long>(work.steals));
-    std::printf("busy (s)     : %s | imbalance (max/mean) %.3f\n", busy.c_str(), work.imbalance());
-  }
-  std::printf("categories   : %zu\n", result.categories.size());
-  if (opts.has("categories-out"))
-    write_categories(opts.str("categories-out"), result.categories);
   int status = 0;
-  if (check)
+  if (ranks.root())
   {
-    auto const outcome = check_categories(result.categories, truth);
-    if (outcome.passed())
-      std::printf("check        : PASSED against %s (%zu rows%s)\n", paths.truth.c_str(), truth.size(),
-                  opts.has("num-inputs") ? ", truth restricted to the inputs" : "");
-    else
+    std::printf("io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
+                io_seconds, static_cast<long long>(num_layers),
+                ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(cache_hits),
+                static_cast<long long>(cache_writes));
+    if (ranks.size > 1 && !reference)
+      std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds, ranks.size,
+                  opts.str("partition").c_str());
+    std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
+    std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
+    if (per_layer)
+      for (auto const &s : result.layers)
+        std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
+                    static_cast<long long>(s.nnz));
+    if (!reference)
     {
-      std::printf("check        : FAILED against %s: %zu missing [%s], %zu extra [%s]\n", paths.truth.c_str(),
-                  outcome.missing.size(), list_rows(outcome.missing).c_str(), outcome.extra.size(),
-                  list_rows(outcome.extra).c_str());
-      status = 1;
+      std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
+                  "tile-layers), workspace %.1f MiB%s\n",
+                  work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
+                  static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
+                  static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
+                  static_cast<double>(work.workspace_bytes) / (1 << 20), ranks.size > 1 ? " (rank 0)" : "");
+      if (engine.parallelism == Parallelism::data_then_model)
+        std::printf("recruitment  : %s, %lld tile-layers split among recruited threads%s\n",
+                    name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers),
+                    ranks.size > 1 ? " (rank 0)" : "");
+      if (engine.parallelism == Parallelism::work_stealing)
+        std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals), ranks.size > 1 ? " (rank 0)" : "");
+      std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
+                  work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
+#if SDNN_ENABLE_MPI
+      std::vector<double> compute;
+      for (auto const &r : distributed.ranks)
+        compute.push_back(r.compute_seconds);
+      std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
+                  ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
+                  distributed.work_imbalance());
+      if (problem.rebalance_every > 0)
+        std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
+                    "(%.2f MiB), max %.3f s in rebalancing\n",
+                    static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
+                    distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
+                    static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
+      else
+        std::printf("rebalance    : off\n");
+      if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+        for (auto const &r : distributed.ranks)
+          std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
+                      "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
+                      r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
+                      static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
+                      static_cast<long long>(r.exchange.rows_sent),
+                      static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
+                      static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+#endif
     }
+    std::printf("categories   : %zu\n", result.categories.size());
+    if (opts.has("categories-out"))
+      write_categories(opts.str("categories-out"), result.categories);
+    if (check)
+    {
+      auto const outcome = check_categories(result.categories, truth);
+      if (outcome.passed())
+        std::printf("check        : PASSED against %s (%zu rows%s)\n", paths.truth.c_str(), truth.size(),
+                    problem.num_inputs > 0 ? ", truth restricted to the inputs" : "");
+      else
+      {
+        std::printf("check        : FAILED against %s: %zu missing [%s], %zu extra [%s]\n", paths.truth.c_str(),
+                    outcome.missing.size(), list_rows(outcome.missing).c_str(), outcome.extra.size(),
+                    list_rows(outcome.extra).c_str());
+        status = 1;
+      }
+    }
+    else
+      std::printf("check        : skipped (--no-check)\n");
+    std::printf("peak memory  : %.1f MiB%s\n", peak_mib, ranks.size > 1 ? " (largest rank)" : "");
+    std::fflush(stdout);
   }
-  else
-    std::printf("check        : skipped (--no-check)\n");
-  std::printf("peak memory  : %.1f MiB\n", peak_memory_mib());
+#if SDNN_ENABLE_MPI
+  MPI_Bcast(&status, 1, MPI_INT, 0, ranks.comm);
+#endif
   return status;
 }
 

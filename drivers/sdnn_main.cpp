@@ -3,6 +3,7 @@
 // 2 bad command line or bad input (one line on stderr naming the file and line).
 #include "Sdnn_Cli.hpp"
 #include "Sdnn_Commands.hpp"
+#include "Sdnn_Ranks.hpp"
 
 #include <Sdnn.hpp>
 
@@ -11,6 +12,7 @@
 #include <mpi.h>
 #endif
 
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -29,6 +31,13 @@ char const *const usage = "Usage: sdnn COMMAND [OPTIONS]\n"
                           "\n"
                           "Run 'sdnn COMMAND --help' for the options of a command. 'sdnn --version' prints\n"
                           "the version and the Kokkos configuration.\n";
+
+/// Writes `message` to stderr in one call, so that the lines of several ranks do not interleave.
+void report(std::string const &message)
+{
+  std::fwrite(message.data(), 1, message.size(), stderr);
+  std::fflush(stderr);
+}
 
 int dispatch(int argc, char **argv)
 {
@@ -55,29 +64,32 @@ int dispatch(int argc, char **argv)
   }
   catch (UsageError const &e)
   {
-    std::cerr << e.what() << "\nTry 'sdnn " << (command.rfind("-", 0) == 0 ? "" : command + " ") << "--help'.\n";
+    report(std::string(e.what()) + "\nTry 'sdnn " + (command.rfind("-", 0) == 0 ? "" : command + " ") + "--help'.\n");
     return 2;
   }
   catch (sdnn::InputError const &e)
   {
-    std::cerr << "sdnn: error: " << e.what() << "\n";
+    report(std::string("sdnn: error: ") + e.what() + "\n");
     return 2;
   }
   catch (std::exception const &e)
   {
-    std::cerr << "sdnn: internal error: " << e.what() << "\n";
+    report(std::string("sdnn: internal error: ") + e.what() + "\n");
     return 3;
   }
 }
 
 /// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the driver's spelling, which Kokkos 3
-/// would misread) become the thread-count flag of the Kokkos version at hand; everything else is kept.
+/// would misread) become the thread-count flag of the Kokkos version at hand; `--help` is the driver's only;
+/// everything else is kept.
 std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)
 {
   std::vector<char *> args;
   for (int k = 0; k < argc; ++k)
   {
     std::string const arg = argv[k];
+    if (k > 0 && (arg == "--help" || arg == "-h"))
+      continue; // ours: Kokkos 3 would print its own help for it
     std::string value;
     if (k > 0 && arg == "--threads" && k + 1 < argc)
       value = argv[++k];
@@ -112,7 +124,14 @@ int main(int argc, char **argv)
     auto args = kokkos_arguments(argc, argv, storage);
     int kokkos_argc = static_cast<int>(args.size()) - 1;
     Kokkos::ScopeGuard guard(kokkos_argc, args.data());
-    status = dispatch(argc, argv);
+    // Under mpirun, `generate` runs on rank 0 (one writer), the others take its exit status.
+    sdnn::cli::Ranks const ranks;
+    bool const generate = argc > 1 && std::strcmp(argv[1], "generate") == 0;
+    status = generate && !ranks.root() ? 0 : dispatch(argc, argv);
+#if SDNN_ENABLE_MPI
+    if (generate)
+      MPI_Bcast(&status, 1, MPI_INT, 0, ranks.comm);
+#endif
   }
 #if SDNN_ENABLE_MPI
   MPI_Finalize();

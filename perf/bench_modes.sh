@@ -34,21 +34,12 @@ build="${SDNN_BUILD:-$("$root/scripts/build.sh" openmp)}"
 sdnn="$build/drivers/sdnn"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}" OMP_PLACES="${OMP_PLACES:-threads}"
 data="$(SDNN_THREADS="$threads" "$root/scripts/dataset.sh" "$sdnn" 1024 120 "$images")"
-results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
+source "$root/perf/bench_common.sh"
 
-# run MODE: one checked inference; appends "mode seconds rate imbalance" to $results.
+# run MODE: one checked inference of MODE.
 run() {
-  local mode=$1 out
-  out="$("$sdnn" infer --dataset "$data" --neurons 1024 --layers 120 --threads "$threads" --mode "$mode" \
-    --hash "$hash" --quiet "${extra[@]}")" || { echo "$out" >&2; echo "bench_modes.sh: $mode failed" >&2; exit 1; }
-  grep -q '^check        : PASSED' <<<"$out" || { echo "$out" >&2; echo "bench_modes.sh: $mode: check did not pass" >&2; exit 1; }
-  local seconds rate imbalance
-  seconds=$(awk '/^inference/ {print $3}' <<<"$out")
-  rate=$(awk '/^rate/ {print $3}' <<<"$out")
-  imbalance=$(awk '/imbalance/ {print $NF}' <<<"$out")
-  echo "$mode ${seconds} ${rate} ${imbalance:-1}" >>"$results"
-  echo "[bench] $mode: ${seconds} s, rate ${rate} edges/s, imbalance ${imbalance:-n/a}" >&2
+  bench_run "$1" "$sdnn" infer --dataset "$data" --neurons 1024 --layers 120 --threads "$threads" --mode "$1" \
+    --hash "$hash" --quiet "${extra[@]}"
 }
 
 git_hash="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -58,34 +49,5 @@ for ((r = 1; r <= runs; ++r)); do
 done
 if [[ $reference -eq 1 ]]; then run reference; fi
 
-python3 - "$results" "$csv" "$threads" "$hash" "$git_hash" "$modes" <<'PY'
-import statistics, sys
-path, csv, threads, hsh, git, modes = sys.argv[1:]
-rows = {}
-for line in open(path):
-    mode, s, rate, imb = line.split()
-    rows.setdefault(mode, []).append((float(s), float(rate), float(imb)))
-ref = statistics.median(s for s, _, _ in rows["reference"]) if "reference" in rows else None
-order = modes.split() + (["reference"] if ref else [])
-header = ["mode", "runs", "median_s", "min_s", "max_s", "median_rate_edges_per_s", "median_imbalance"]
-if ref:
-    header.append("speedup_vs_reference")
-lines = [",".join(header)]
-print(f"\n{'mode':17} {'runs':>4} {'median s':>9} {'min s':>8} {'max s':>8} {'rate (edges/s)':>15} {'imbalance':>9}"
-      + (f" {'x reference':>11}" if ref else ""))
-for mode in order:
-    r = rows[mode]
-    med = statistics.median(s for s, _, _ in r)
-    rate = statistics.median(x for _, x, _ in r)
-    imb = statistics.median(i for _, _, i in r)
-    fields = [mode, len(r), f"{med:.3f}", f"{min(s for s,_,_ in r):.3f}", f"{max(s for s,_,_ in r):.3f}",
-              f"{rate:.4e}", f"{imb:.3f}"]
-    text = f"{mode:17} {len(r):4d} {med:9.3f} {min(s for s,_,_ in r):8.3f} {max(s for s,_,_ in r):8.3f} {rate:15.4e} {imb:9.3f}"
-    if ref:
-        fields.append(f"{ref / med:.2f}")
-        text += f" {ref / med:11.2f}"
-    lines.append(",".join(map(str, fields)))
-    print(text)
-open(csv, "w").write("\n".join(lines) + "\n")
-print(f"\n{threads} threads, hash {hsh}, sdnn {git}; CSV: {csv}")
-PY
+bench_summary "$csv" $modes
+echo "$threads threads, hash $hash, sdnn $git_hash" >&2

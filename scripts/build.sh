@@ -2,11 +2,11 @@
 # Set up the dependencies (scripts/bootstrap-deps.sh, cached) and configure + build sdnn with one
 # Kokkos backend through its CMake preset. Prints the build directory on stdout.
 #
-# Usage: scripts/build.sh [openmp|threads|openmp-mpi|openmp-asan]    (default openmp)
+# Usage: scripts/build.sh [openmp|threads|openmp-asan]    (default openmp)
 # Environment: SDNN_DEPS_DIR (dependency cache), Kokkos_ROOT (use your own Kokkos, skip the bootstrap)
 set -euo pipefail
 preset="${1:-openmp}"
-case "$preset" in openmp|threads|openmp-mpi|openmp-asan) ;; *) echo "build.sh: preset must be openmp, threads, openmp-mpi or openmp-asan" >&2; exit 2 ;; esac
+case "$preset" in openmp|threads|openmp-asan) ;; *) echo "build.sh: preset must be openmp, threads or openmp-asan" >&2; exit 2 ;; esac
 backend="${preset%%-*}" # the Kokkos backend of the preset
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,5 +1,6 @@
 // Every parallel mode x hash x kernel on every host backend of the build gives exactly the reference's
 // categories, per-layer figures and final activations (bit for bit).
+#include "tstDatasets.hpp"
 #include "tstHelpers.hpp"
 
 #include <map>
@@ -15,75 +16,10 @@ using sdnn::KernelChoice;
 using sdnn::Parallelism;
 using sdnn::Recruitment;
 using sdnn::RowHash;
-
-struct Dataset
-{
-  std::string name;
-  HostCsc inputs;
-  std::vector<HostCsc> layers;
-  float bias;
-  sdnn::InferenceResult expected;
-};
-
-std::vector<HostCsc> radix_layers(std::int64_t n, int layers, std::uint64_t seed)
-{
-  sdnn::RadixNet net(n, seed);
-  std::vector<HostCsc> out;
-  for (int l = 1; l <= layers; ++l)
-    out.push_back(net.layer(l));
-  return out;
-}
-
-/// A network whose rows die gradually and stay sparse: random signed weights, few inputs per row.
-Dataset sparse_dataset(std::uint64_t seed)
-{
-  std::int32_t const n = 256, rows = 300;
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> weight(-0.5f, 0.6f);
-  std::uniform_int_distribution<std::int32_t> index(0, n - 1);
-  std::vector<HostCsc> layers;
-  for (int l = 0; l < 10; ++l)
-  {
-    std::set<std::pair<std::int32_t, std::int32_t>> seen;
-    sdnn::Triplets t;
-    for (int e = 0; e < 6 * n; ++e)
-    {
-      std::int32_t const i = index(rng), j = index(rng);
-      if (!seen.insert({i, j}).second)
-        continue;
-      t.rows.push_back(i);
-      t.cols.push_back(j);
-      t.values.push_back(weight(rng));
-    }
-    layers.push_back(sdnn::csc_from_triplets(n, n, t));
-  }
-  sdnn::Triplets y;
-  for (std::int32_t r = 0; r < rows; ++r)
-  {
-    if (r % 7 == 3)
-      continue; // empty input rows are never categories
-    std::set<std::int32_t> cols;
-    for (int e = 0; e < 1 + r % 5; ++e)
-      cols.insert(index(rng));
-    for (auto c : cols)
-    {
-      y.rows.push_back(r);
-      y.cols.push_back(c);
-      y.values.push_back(1.0f + static_cast<float>(r % 3));
-    }
-  }
-  return {"sparse-random-n256", sdnn::csc_from_triplets(rows, n, y), layers, -0.05f, {}};
-}
-
-Dataset radix_dataset(std::int64_t n, int layers, std::int64_t images, std::uint64_t seed)
-{
-  auto const inputs = sdnn::challenge_images(sdnn::synthetic_gray_images(images, seed), n);
-  return {"radix-n" + std::to_string(n) + "-l" + std::to_string(layers) + "-s" + std::to_string(seed),
-          inputs,
-          radix_layers(n, layers, seed),
-          sdnn::challenge_bias(n),
-          {}};
-}
+using sdnn::test::Dataset;
+using sdnn::test::radix_dataset;
+using sdnn::test::radix_layers;
+using sdnn::test::sparse_dataset;
 
 /// The datasets of the test matrix, with their reference results, built once per process.
 std::vector<Dataset> const &datasets()

@@ -8,6 +8,7 @@
 #include <Sdnn_Config.hpp>
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Dataset.hpp>
+#include <Sdnn_Distributed.hpp>
 #include <Sdnn_Error.hpp>
 #include <Sdnn_Generator.hpp>
 #include <Sdnn_Hash.hpp>

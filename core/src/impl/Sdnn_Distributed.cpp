@@ -1,0 +1,586 @@
+#include <Sdnn_Distributed.hpp>
+#include <Sdnn_Error.hpp>
+#include <Sdnn_Hash.hpp>
+
+#include <algorithm>
+#include <climits>
+#include <numeric>
+
+namespace sdnn
+{
+
+namespace
+{
+
+int comm_size(MPI_Comm comm)
+{
+  int size = 0;
+  MPI_Comm_size(comm, &size);
+  return size;
+}
+
+int comm_rank(MPI_Comm comm)
+{
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+/// MPI counts and displacements are int: checks that a buffer stays within them.
+int as_count(std::int64_t value, char const *what)
+{
+  SDNN_REQUIRE(value >= 0 && value <= INT_MAX, what << " has " << value << " elements, more than MPI's int counts");
+  return static_cast<int>(value);
+}
+
+/// Alltoallv of one array: `send` is laid out by destination with `send_counts`; returns the
+/// received elements laid out by source, `recv_counts` given.
+template <class T>
+std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const &send,
+                         std::vector<std::int64_t> const &send_counts, std::vector<std::int64_t> const &recv_counts,
+                         char const *what)
+{
+  int const size = comm_size(comm);
+  std::vector<int> scounts(size), sdispls(size), rcounts(size), rdispls(size);
+  std::int64_t soff = 0, roff = 0;
+  for (int p = 0; p < size; ++p)
+  {
+    scounts[p] = as_count(send_counts[p], what);
+    rcounts[p] = as_count(recv_counts[p], what);
+    sdispls[p] = as_count(soff, what);
+    rdispls[p] = as_count(roff, what);
+    soff += send_counts[p];
+    roff += recv_counts[p];
+  }
+  as_count(soff, what);
+  as_count(roff, what);
+  std::vector<T> recv(roff);
+  MPI_Alltoallv(send.data(), scounts.data(), sdispls.data(), type, recv.data(), rcounts.data(), rdispls.data(), type,
+                comm);
+  return recv;
+}
+
+/// Keeps the rows of `y` (a local inference's final activations) that have a nonzero, with their global ids.
+RowBlock live_rows(HostCsr const &y, std::vector<std::int64_t> const &ids)
+{
+  RowBlock out;
+  out.num_cols = y.num_cols;
+  for (std::int64_t r = 0; r < y.num_rows; ++r)
+  {
+    auto const begin = y.row_ptr[r], end = y.row_ptr[r + 1];
+    if (begin == end)
+      continue;
+    out.ids.push_back(ids[r]);
+    out.col_idx.insert(out.col_idx.end(), y.col_idx.begin() + begin, y.col_idx.begin() + end);
+    out.values.insert(out.values.end(), y.values.begin() + begin, y.values.begin() + end);
+    out.row_ptr.push_back(static_cast<std::int64_t>(out.col_idx.size()));
+  }
+  return out;
+}
+
+/// The rows of `rows` that have a nonzero.
+RowBlock live_rows(RowBlock const &rows)
+{
+  HostCsr view{rows.num_rows(), rows.num_cols, rows.row_ptr, rows.col_idx, rows.values};
+  return live_rows(view, rows.ids);
+}
+
+/// Rows each rank sends to each other rank so that every rank ends with total/P rows (the first
+/// total mod P ranks one more): overloaded ranks, in rank order, fill underloaded ranks in rank
+/// order. Computed identically on every rank from the same counts. plan[i * P + j]: i sends to j.
+std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts)
+{
+  auto const size = static_cast<std::int64_t>(counts.size());
+  std::int64_t const total = std::accumulate(counts.begin(), counts.end(), std::int64_t(0));
+  std::vector<std::int64_t> excess(size);
+  for (std::int64_t p = 0; p < size; ++p)
+    excess[p] = counts[p] - (total / size + (p < total % size ? 1 : 0));
+  std::vector<std::int64_t> plan(size * size, 0);
+  std::int64_t to = 0;
+  for (std::int64_t from = 0; from < size; ++from)
+    while (excess[from] > 0)
+    {
+      while (excess[to] >= 0)
+        ++to;
+      std::int64_t const amount = std::min(excess[from], -excess[to]);
+      plan[from * size + to] += amount;
+      excess[from] -= amount;
+      excess[to] += amount;
+    }
+  return plan;
+}
+
+void accumulate(WorkReport &into, WorkReport const &segment)
+{
+  into.parallelism = segment.parallelism;
+  into.threads = segment.threads;
+  into.tiles = std::max(into.tiles, segment.tiles);
+  into.tile_rows = std::max(into.tile_rows, segment.tile_rows);
+  into.busy_seconds.resize(std::max(into.busy_seconds.size(), segment.busy_seconds.size()), 0.0);
+  for (std::size_t t = 0; t < segment.busy_seconds.size(); ++t)
+    into.busy_seconds[t] += segment.busy_seconds[t];
+  into.dense_tile_layers += segment.dense_tile_layers;
+  into.sparse_tile_layers += segment.sparse_tile_layers;
+  into.split_tile_layers += segment.split_tile_layers;
+  into.steals += segment.steals;
+  into.workspace_bytes = std::max(into.workspace_bytes, segment.workspace_bytes);
+}
+
+/// A RankReport as numbers, for one Allgatherv.
+std::vector<double> pack(RankReport const &r)
+{
+  auto const &w = r.work;
+  std::vector<double> out = {double(r.rank),
+                             r.compute_seconds,
+                             r.comm_seconds,
+                             r.seconds,
+                             double(r.rows_start),
+                             double(r.rows_end),
+                             double(r.row_layers),
+                             double(r.exchange.rows_sent),
+                             double(r.exchange.rows_received),
+                             double(r.exchange.bytes_sent),
+                             double(r.exchange.bytes_received),
+                             r.exchange.seconds,
+                             double(w.threads),
+                             double(w.tiles),
+                             double(w.tile_rows),
+                             double(w.dense_tile_layers),
+                             double(w.sparse_tile_layers),
+                             double(w.split_tile_layers),
+                             double(w.steals),
+                             double(w.workspace_bytes)};
+  out.insert(out.end(), w.busy_seconds.begin(), w.busy_seconds.end());
+  return out;
+}
+constexpr std::size_t packed_fields = 20;
+
+RankReport unpack(double const *v, std::size_t size, std::string const &parallelism)
+{
+  auto i64 = [&](std::size_t k) { return static_cast<std::int64_t>(v[k]); };
+  RankReport r;
+  r.rank = static_cast<int>(v[0]);
+  r.compute_seconds = v[1];
+  r.comm_seconds = v[2];
+  r.seconds = v[3];
+  r.rows_start = i64(4);
+  r.rows_end = i64(5);
+  r.row_layers = i64(6);
+  r.exchange = {i64(7), i64(8), i64(9), i64(10), v[11]};
+  auto &w = r.work;
+  w.parallelism = parallelism;
+  w.threads = static_cast<int>(v[12]);
+  w.tiles = i64(13);
+  w.tile_rows = i64(14);
+  w.dense_tile_layers = i64(15);
+  w.sparse_tile_layers = i64(16);
+  w.split_tile_layers = i64(17);
+  w.steals = i64(18);
+  w.workspace_bytes = i64(19);
+  w.busy_seconds.assign(v + packed_fields, v + size);
+  return r;
+}
+
+std::vector<RankReport> allgather_reports(MPI_Comm comm, RankReport const &mine)
+{
+  int const size = comm_size(comm);
+  auto const packed = pack(mine);
+  int const count = static_cast<int>(packed.size());
+  std::vector<int> counts(size), displs(size);
+  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
+  std::vector<double> all(displs.back() + counts.back());
+  MPI_Allgatherv(packed.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm);
+  std::vector<RankReport> out;
+  for (int p = 0; p < size; ++p)
+    out.push_back(unpack(all.data() + displs[p], counts[p], mine.work.parallelism));
+  return out;
+}
+
+template <class Value, class Member> double max_over_mean(std::vector<Value> const &items, Member member)
+{
+  double max = 0.0, sum = 0.0;
+  for (auto const &item : items)
+  {
+    double const value = static_cast<double>(item.*member);
+    max = std::max(max, value);
+    sum += value;
+  }
+  return sum > 0.0 ? max * static_cast<double>(items.size()) / sum : 1.0;
+}
+
+} // namespace
+
+std::string name(RowPartition partition)
+{
+  return partition == RowPartition::block ? "block" : "hashed";
+}
+
+std::optional<RowPartition> parse_row_partition(std::string const &text)
+{
+  if (text == "block")
+    return RowPartition::block;
+  if (text == "hashed")
+    return RowPartition::hashed;
+  return std::nullopt;
+}
+
+std::vector<int> row_owners(std::int64_t num_rows, int num_ranks, RowPartition partition, std::uint64_t seed)
+{
+  SDNN_REQUIRE(num_rows >= 0 && num_ranks >= 1, "cannot deal " << num_rows << " rows to " << num_ranks << " ranks");
+  std::int64_t const base = num_rows / num_ranks, extra = num_rows % num_ranks;
+  // Position p lies in block b: the first `extra` blocks have base + 1 rows.
+  auto block_of = [&](std::int64_t p)
+  {
+    std::int64_t const wide = extra * (base + 1);
+    return static_cast<int>(p < wide ? p / (base + 1) : extra + (p - wide) / std::max<std::int64_t>(base, 1));
+  };
+  std::vector<int> owners(num_rows);
+  FeistelHash const hash{num_rows, seed};
+  for (std::int64_t r = 0; r < num_rows; ++r)
+    owners[r] = block_of(partition == RowPartition::hashed ? hash(r) : r);
+  return owners;
+}
+
+ExchangeStats &ExchangeStats::operator+=(ExchangeStats const &other)
+{
+  rows_sent += other.rows_sent;
+  rows_received += other.rows_received;
+  bytes_sent += other.bytes_sent;
+  bytes_received += other.bytes_received;
+  seconds += other.seconds;
+  return *this;
+}
+
+RowBlock exchange_rows(MPI_Comm comm, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
+{
+  double const start = MPI_Wtime();
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  auto const num_rows = rows.num_rows();
+  SDNN_REQUIRE(static_cast<std::int64_t>(destination.size()) == num_rows,
+               "exchange_rows: " << destination.size() << " destinations for " << num_rows << " rows");
+
+  // Rows and entries per destination, then the rows in destination order (stable).
+  std::vector<std::int64_t> send_rows(size, 0), send_nnz(size, 0);
+  for (std::int64_t r = 0; r < num_rows; ++r)
+  {
+    int const to = destination[r];
+    SDNN_REQUIRE(to >= 0 && to < size, "exchange_rows: row " << r << " goes to rank " << to << " of " << size);
+    ++send_rows[to];
+    send_nnz[to] += rows.row_ptr[r + 1] - rows.row_ptr[r];
+  }
+  std::vector<std::int64_t> cursor(size + 1, 0);
+  std::partial_sum(send_rows.begin(), send_rows.end(), cursor.begin() + 1);
+  std::vector<std::int64_t> order(num_rows);
+  for (std::int64_t r = 0; r < num_rows; ++r)
+    order[cursor[destination[r]]++] = r;
+
+  std::vector<std::int64_t> ids(num_rows), lengths(num_rows);
+  std::vector<std::int32_t> cols;
+  std::vector<float> vals;
+  cols.reserve(rows.nnz());
+  vals.reserve(rows.nnz());
+  for (std::int64_t k = 0; k < num_rows; ++k)
+  {
+    auto const r = order[k];
+    auto const begin = rows.row_ptr[r], end = rows.row_ptr[r + 1];
+    ids[k] = rows.ids[r];
+    lengths[k] = end - begin;
+    cols.insert(cols.end(), rows.col_idx.begin() + begin, rows.col_idx.begin() + end);
+    vals.insert(vals.end(), rows.values.begin() + begin, rows.values.begin() + end);
+  }
+
+  // Counts, then the four arrays.
+  std::vector<std::int64_t> send_counts(2 * size), recv_counts(2 * size);
+  for (int p = 0; p < size; ++p)
+  {
+    send_counts[2 * p] = send_rows[p];
+    send_counts[2 * p + 1] = send_nnz[p];
+  }
+  MPI_Alltoall(send_counts.data(), 2, MPI_INT64_T, recv_counts.data(), 2, MPI_INT64_T, comm);
+  std::vector<std::int64_t> recv_rows(size), recv_nnz(size);
+  for (int p = 0; p < size; ++p)
+  {
+    recv_rows[p] = recv_counts[2 * p];
+    recv_nnz[p] = recv_counts[2 * p + 1];
+  }
+  RowBlock out;
+  out.num_cols = rows.num_cols;
+  out.ids = alltoallv(comm, MPI_INT64_T, ids, send_rows, recv_rows, "exchange_rows: row ids");
+  auto const recv_lengths = alltoallv(comm, MPI_INT64_T, lengths, send_rows, recv_rows, "exchange_rows: rows");
+  out.col_idx = alltoallv(comm, MPI_INT32_T, cols, send_nnz, recv_nnz, "exchange_rows: column indices");
+  out.values = alltoallv(comm, MPI_FLOAT, vals, send_nnz, recv_nnz, "exchange_rows: values");
+  out.row_ptr.assign(recv_lengths.size() + 1, 0);
+  std::partial_sum(recv_lengths.begin(), recv_lengths.end(), out.row_ptr.begin() + 1);
+
+  if (stats)
+  {
+    constexpr std::int64_t row_bytes = 2 * sizeof(std::int64_t), entry_bytes = sizeof(std::int32_t) + sizeof(float);
+    ExchangeStats mine;
+    for (int p = 0; p < size; ++p)
+      if (p != rank)
+      {
+        mine.rows_sent += send_rows[p];
+        mine.rows_received += recv_rows[p];
+        mine.bytes_sent += send_rows[p] * row_bytes + send_nnz[p] * entry_bytes;
+        mine.bytes_received += recv_rows[p] * row_bytes + recv_nnz[p] * entry_bytes;
+      }
+    mine.seconds = MPI_Wtime() - start;
+    *stats += mine;
+  }
+  return out;
+}
+
+RowBlock scatter_rows(MPI_Comm comm, int root, HostCsc const &matrix, RowPartition partition, std::uint64_t seed,
+                      ExchangeStats *stats)
+{
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  RowBlock all;
+  std::vector<int> owners;
+  if (rank == root)
+  {
+    auto csr = to_csr(matrix);
+    all.num_cols = csr.num_cols;
+    all.ids.resize(csr.num_rows);
+    std::iota(all.ids.begin(), all.ids.end(), std::int64_t(0));
+    all.row_ptr = std::move(csr.row_ptr);
+    all.col_idx = std::move(csr.col_idx);
+    all.values = std::move(csr.values);
+    owners = row_owners(csr.num_rows, size, partition, seed);
+  }
+  MPI_Bcast(&all.num_cols, 1, MPI_INT64_T, root, comm);
+  // Rows arrive from the root only, in its (ascending) order.
+  return exchange_rows(comm, all, owners, stats);
+}
+
+HostCsc broadcast(MPI_Comm comm, int root, HostCsc const &matrix)
+{
+  std::int64_t dims[3] = {matrix.num_rows(), matrix.num_cols(), matrix.nnz()};
+  MPI_Bcast(dims, 3, MPI_INT64_T, root, comm);
+  if (comm_rank(comm) == root)
+  {
+    MPI_Bcast(matrix.col_ptr().data(), as_count(dims[1] + 1, "broadcast: column pointers"), MPI_INT64_T, root, comm);
+    MPI_Bcast(matrix.row_idx().data(), as_count(dims[2], "broadcast: row indices"), MPI_INT32_T, root, comm);
+    MPI_Bcast(matrix.values().data(), as_count(dims[2], "broadcast: values"), MPI_FLOAT, root, comm);
+    return matrix;
+  }
+  auto storage = impl::allocate_host_csc(dims[1], dims[2]);
+  MPI_Bcast(storage.col_ptr.data(), as_count(dims[1] + 1, "broadcast: column pointers"), MPI_INT64_T, root, comm);
+  MPI_Bcast(storage.row_idx.data(), as_count(dims[2], "broadcast: row indices"), MPI_INT32_T, root, comm);
+  MPI_Bcast(storage.values.data(), as_count(dims[2], "broadcast: values"), MPI_FLOAT, root, comm);
+  return HostCsc(static_cast<std::int32_t>(dims[0]), static_cast<std::int32_t>(dims[1]), storage.col_ptr,
+                 storage.row_idx, storage.values);
+}
+
+std::optional<std::string> first_error(MPI_Comm comm, std::string const &local_error)
+{
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  int const mine = local_error.empty() ? size : rank;
+  int failed = size;
+  MPI_Allreduce(&mine, &failed, 1, MPI_INT, MPI_MIN, comm);
+  if (failed == size)
+    return std::nullopt;
+  std::string message = local_error;
+  int length = static_cast<int>(message.size());
+  MPI_Bcast(&length, 1, MPI_INT, failed, comm);
+  message.resize(length);
+  MPI_Bcast(message.data(), length, MPI_CHAR, failed, comm);
+  return "rank " + std::to_string(failed) + ": " + message;
+}
+
+Network load_network(MPI_Comm comm, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
+                     ReadOptions const &options, std::function<void(int, ReadInfo const &)> const &on_layer)
+{
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  auto const num_layers = static_cast<int>(layer_paths.size());
+  Network network;
+  network.num_neurons = num_neurons;
+  network.bias = bias;
+  network.layers.resize(num_layers);
+  std::string error;
+  try
+  {
+    SDNN_USER_REQUIRE(num_neurons > 0, "the number of neurons must be positive, got " << num_neurons);
+    for (int k = rank; k < num_layers; k += size)
+    {
+      ReadInfo info;
+      network.layers[k] = read_matrix(layer_paths[k], num_neurons, num_neurons, options, &info);
+      if (on_layer)
+        on_layer(k + 1, info);
+    }
+  }
+  catch (std::exception const &e)
+  {
+    error = e.what();
+  }
+  if (auto const failure = first_error(comm, error))
+    throw InputError(*failure);
+  for (int k = 0; k < num_layers; ++k)
+    network.layers[k] = broadcast(comm, k % size, network.layers[k]);
+  return network;
+}
+
+double DistributedReport::seconds() const
+{
+  double max = 0.0;
+  for (auto const &r : ranks)
+    max = std::max(max, r.seconds);
+  return max;
+}
+
+double DistributedReport::imbalance() const
+{
+  return max_over_mean(ranks, &RankReport::compute_seconds);
+}
+
+double DistributedReport::work_imbalance() const
+{
+  return max_over_mean(ranks, &RankReport::row_layers);
+}
+
+std::int64_t DistributedReport::rows_moved() const
+{
+  std::int64_t rows = 0;
+  for (auto const &r : ranks)
+    rows += r.exchange.rows_sent;
+  return rows;
+}
+
+std::int64_t DistributedReport::bytes_moved() const
+{
+  std::int64_t bytes = 0;
+  for (auto const &r : ranks)
+    bytes += r.exchange.bytes_sent;
+  return bytes;
+}
+
+double DistributedReport::max_comm_seconds() const
+{
+  double max = 0.0;
+  for (auto const &r : ranks)
+    max = std::max(max, r.comm_seconds);
+  return max;
+}
+
+template <class ExecutionSpace>
+InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const &space, RowBlock rows,
+                                  std::vector<HostCsc> const &layers, float bias, DistributedOptions const &options,
+                                  DistributedReport *report)
+{
+  double const start = MPI_Wtime();
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  SDNN_REQUIRE(root >= 0 && root < size, "root " << root << " is not a rank of the communicator (" << size << ")");
+  SDNN_REQUIRE(options.rebalance_every >= 0, "rebalance_every must be >= 0, got " << options.rebalance_every);
+  SDNN_REQUIRE(options.rebalance_threshold >= 1.0,
+               "rebalance_threshold must be >= 1, got " << options.rebalance_threshold);
+  int const num_layers = static_cast<int>(layers.size());
+  int const every = options.rebalance_every > 0 ? options.rebalance_every : std::max(num_layers, 1);
+
+  RankReport mine;
+  mine.rank = rank;
+  mine.rows_start = rows.num_rows();
+  mine.work.parallelism = name(options.node.parallelism);
+  std::vector<std::int64_t> stats(2 * num_layers, 0); // active rows, then nnz, per layer
+  int checks = 0, rebalances = 0;
+
+  rows = live_rows(rows); // rows without a nonzero never come back to life
+  InferenceOptions node = options.node;
+  node.keep_activations = true; // the surviving rows carry on to the next segment
+  for (int first = 0; first < num_layers; first += every)
+  {
+    int const last = std::min(num_layers, first + every);
+    if (options.node.progress)
+      node.progress = [&, first, last](std::int64_t done, std::int64_t total)
+      {
+        // Layers done on this rank, in thousandths.
+        options.node.progress(1000 * first + (1000 * (last - first) * done) / std::max<std::int64_t>(total, 1),
+                              1000 * std::int64_t(num_layers));
+      };
+    std::vector<HostCsc> const segment(layers.begin() + first, layers.begin() + last);
+    double const compute_start = MPI_Wtime();
+    WorkReport work;
+    auto const result =
+        infer(space, to_csc(HostCsr{rows.num_rows(), rows.num_cols, rows.row_ptr, rows.col_idx, rows.values}), segment,
+              bias, node, &work);
+    mine.compute_seconds += MPI_Wtime() - compute_start;
+    accumulate(mine.work, work);
+    mine.row_layers += rows.num_rows();
+    for (int l = first; l < last; ++l)
+    {
+      auto const &s = result.layers[l - first];
+      stats[l] = s.active_rows;
+      stats[num_layers + l] = s.nnz;
+      if (l + 1 < last)
+        mine.row_layers += s.active_rows;
+    }
+    rows = live_rows(result.activations, rows.ids);
+
+    if (options.rebalance_every > 0 && last < num_layers)
+    {
+      double const comm_start = MPI_Wtime();
+      ++checks;
+      std::int64_t const live = rows.num_rows();
+      std::vector<std::int64_t> counts(size);
+      MPI_Allgather(&live, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm);
+      double const total = std::accumulate(counts.begin(), counts.end(), 0.0);
+      double const max = static_cast<double>(*std::max_element(counts.begin(), counts.end()));
+      if (total > 0 && max * size / total > options.rebalance_threshold)
+      {
+        ++rebalances;
+        auto const plan = migration_plan(counts);
+        // Keep the leading rows, send the trailing ones to the ranks the plan names.
+        std::vector<int> destination(live, rank);
+        std::int64_t position = live;
+        for (int to = size - 1; to >= 0; --to)
+          for (std::int64_t k = 0; k < plan[rank * size + to]; ++k)
+            destination[--position] = to;
+        rows = exchange_rows(comm, rows, destination, &mine.exchange);
+      }
+      mine.comm_seconds += MPI_Wtime() - comm_start;
+    }
+  }
+
+  // Categories to the root, per-layer figures to everyone.
+  InferenceResult out;
+  int const count = as_count(rows.num_rows(), "categories");
+  std::vector<int> counts(size), displs(size, 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm);
+  if (rank == root)
+  {
+    std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
+    out.categories.resize(static_cast<std::size_t>(displs.back()) + counts.back());
+  }
+  MPI_Gatherv(rows.ids.data(), count, MPI_INT64_T, out.categories.data(), counts.data(), displs.data(), MPI_INT64_T,
+              root, comm);
+  std::sort(out.categories.begin(), out.categories.end());
+  MPI_Allreduce(MPI_IN_PLACE, stats.data(), static_cast<int>(stats.size()), MPI_INT64_T, MPI_SUM, comm);
+  for (int l = 0; l < num_layers; ++l)
+    out.layers.push_back({l + 1, stats[l], stats[num_layers + l]});
+
+  mine.rows_end = rows.num_rows();
+  mine.seconds = MPI_Wtime() - start;
+  if (report)
+  {
+    report->ranks = allgather_reports(comm, mine);
+    report->checks = checks;
+    report->rebalances = rebalances;
+  }
+  return out;
+}
+
+#define SDNN_INFER_DISTRIBUTED_INSTANTIATE(SPACE)                                                                      \
+  template InferenceResult infer_distributed<SPACE>(MPI_Comm, int, SPACE const &, RowBlock,                            \
+                                                    std::vector<HostCsc> const &, float, DistributedOptions const &,   \
+                                                    DistributedReport *);
+#ifdef KOKKOS_ENABLE_SERIAL
+SDNN_INFER_DISTRIBUTED_INSTANTIATE(Kokkos::Serial)
+#endif
+#ifdef KOKKOS_ENABLE_OPENMP
+SDNN_INFER_DISTRIBUTED_INSTANTIATE(Kokkos::OpenMP)
+#endif
+#ifdef KOKKOS_ENABLE_THREADS
+SDNN_INFER_DISTRIBUTED_INSTANTIATE(Kokkos::Threads)
+#endif
+#undef SDNN_INFER_DISTRIBUTED_INSTANTIATE
+
+} // namespace sdnn

@@ -1,0 +1,66 @@
+# Shared by the end-to-end benchmarks (source it): checked runs of the driver and the summary table.
+#
+#   bench_run LABEL COMMAND...   runs one inference (COMMAND prints the driver's report), fails unless
+#                                its check PASSED, records "LABEL seconds rate imbalance rows-moved"
+#   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
+#                                label (in the given order), printed and written to CSV; a label
+#                                "reference", if run, adds each label's speed-up over it
+bench_results="$(mktemp)"
+trap 'rm -f "$bench_results"' EXIT
+
+bench_run() {
+  local label=$1 out
+  shift
+  out="$("$@")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
+  grep -q '^check        : PASSED' <<<"$out" || { echo "$out" >&2; echo "bench: $label: check did not pass" >&2; exit 1; }
+  local seconds rate imbalance moved
+  seconds=$(awk '/^inference/ {print $3}' <<<"$out")
+  rate=$(awk '/^rate/ {print $3}' <<<"$out")
+  # Across ranks when there are several (compute seconds, max/mean), else across threads.
+  if grep -q '^rank ' <<<"$out"; then
+    imbalance=$(sed -n 's/^ranks .*| imbalance (max\/mean) \([0-9.]*\),.*/\1/p' <<<"$out")
+  else
+    imbalance=$(awk '/^busy/ {print $NF}' <<<"$out")
+  fi
+  moved=$(sed -n 's/^rebalance .* \([0-9]*\) rows moved.*/\1/p' <<<"$out")
+  echo "$label ${seconds} ${rate} ${imbalance:-1} ${moved:-0}" >>"$bench_results"
+  echo "[bench] $label: ${seconds} s, rate ${rate} edges/s, imbalance ${imbalance:-n/a}, rows moved ${moved:-0}" >&2
+}
+
+bench_summary() {
+  python3 - "$bench_results" "$@" <<'PY'
+import statistics, sys
+path, csv, *order = sys.argv[1:]
+rows = {}
+for line in open(path):
+    label, s, rate, imb, moved = line.rsplit(maxsplit=4)
+    rows.setdefault(label, []).append((float(s), float(rate), float(imb), int(moved)))
+ref = statistics.median(r[0] for r in rows["reference"]) if "reference" in rows else None
+if ref and "reference" not in order:
+    order.append("reference")
+header = ["label", "runs", "median_s", "min_s", "max_s", "median_rate_edges_per_s", "median_imbalance", "rows_moved"]
+if ref:
+    header.append("speedup_vs_reference")
+lines = [",".join(header)]
+width = max(len(label) for label in order)
+print(f"\n{'':{width}} {'runs':>4} {'median s':>9} {'min s':>8} {'max s':>8} {'rate (edges/s)':>15} {'imbalance':>9}"
+      f" {'rows moved':>10}" + (f" {'x reference':>11}" if ref else ""))
+for label in order:
+    r = rows[label]
+    seconds = [x[0] for x in r]
+    med = statistics.median(seconds)
+    rate = statistics.median(x[1] for x in r)
+    imb = statistics.median(x[2] for x in r)
+    moved = int(statistics.median(x[3] for x in r))
+    fields = [label, len(r), f"{med:.3f}", f"{min(seconds):.3f}", f"{max(seconds):.3f}", f"{rate:.4e}", f"{imb:.3f}", moved]
+    text = (f"{label:{width}} {len(r):4d} {med:9.3f} {min(seconds):8.3f} {max(seconds):8.3f} {rate:15.4e} {imb:9.3f}"
+            f" {moved:10d}")
+    if ref:
+        fields.append(f"{ref / med:.2f}")
+        text += f" {ref / med:11.2f}"
+    lines.append(",".join(map(str, fields)))
+    print(text)
+open(csv, "w").write("\n".join(lines) + "\n")
+print(f"CSV: {csv}")
+PY
+}

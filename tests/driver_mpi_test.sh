@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The driver under mpirun as users run it on a cluster: every mode passes the check on 2 and 4
+# ranks (block and hashed partitions, with and without rebalancing), `generate` under mpirun, and
+# the bad situations: a rank that cannot read its layer file, ranks that disagree on N or L, more
+# ranks than input rows. Each must end with a clear error on every rank and a non-zero exit,
+# never a hang (every mpirun runs under `timeout`).
+#
+# Usage: driver_mpi_test.sh SDNN_EXE WORK_DIR MPIEXEC [MPIEXEC_FLAGS...]
+set -euo pipefail
+
+if [[ $# -lt 3 ]]; then
+  echo "driver_mpi_test: usage: $0 SDNN_EXE WORK_DIR MPIEXEC [MPIEXEC_FLAGS...]" >&2
+  exit 2
+fi
+SDNN=$1
+WORK=$2
+shift 2
+MPIEXEC=("$@")
+rm -rf "$WORK"
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+export SDNN_CACHE_DIR="$WORK/cache"
+export OMP_PROC_BIND=${OMP_PROC_BIND:-false} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+OUT="$WORK/last.stdout"
+ERR="$WORK/last.stderr"
+RC=0
+CURRENT=""
+
+fail() {
+  {
+    echo "driver_mpi_test: FAIL [$CURRENT]: $*"
+    echo "driver_mpi_test: command: ${LAST_CMD:-}"
+    echo "driver_mpi_test: exit status: $RC"
+    echo "----- stdout -----"
+    cat "$OUT" 2>/dev/null || true
+    echo "----- stderr -----"
+    cat "$ERR" 2>/dev/null || true
+  } >&2
+  exit 1
+}
+check() {
+  CURRENT=$1
+  echo "driver_mpi_test: $CURRENT"
+}
+# mpi NP ARGS...: `sdnn ARGS` on NP ranks, at most 300 s.
+mpi() {
+  local np=$1
+  shift
+  LAST_CMD="${MPIEXEC[*]} -np $np $SDNN $*"
+  set +e
+  timeout 300 "${MPIEXEC[@]}" -np "$np" "$SDNN" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+  set -e
+  [[ $RC -ne 124 ]] || fail "mpirun did not finish within 300 s (a hang)"
+}
+# mpmd ARGS...: a raw multi-program mpirun line (`-np 1 exe args : -np 1 exe args`).
+mpmd() {
+  LAST_CMD="${MPIEXEC[*]} $*"
+  set +e
+  timeout 300 "${MPIEXEC[@]}" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+  set -e
+  [[ $RC -ne 124 ]] || fail "mpirun did not finish within 300 s (a hang)"
+}
+expect_pass() {
+  [[ $RC -eq 0 ]] || fail "expected exit status 0, got $RC"
+  grep -q "^check *: PASSED" "$OUT" || fail "the check did not pass"
+}
+# expect_error_on_every_rank NP TEXT: non-zero exit, and NP lines of stderr with "error" and TEXT.
+expect_error_on_every_rank() {
+  [[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
+  local lines
+  lines=$(grep -c "^sdnn: error: .*$2" "$ERR" || true)
+  [[ $lines -eq $1 ]] || fail "expected $1 error lines containing '$2' (one per rank), got $lines"
+}
+
+DATA="$WORK/data"
+check "generate under mpirun (one writer)"
+mpi 2 generate --out "$DATA" --neurons 1024 --layers 6 --images synthetic --num-images 300 --seed 3 --quiet
+[[ $RC -eq 0 ]] || fail "generate failed"
+[[ -f "$DATA/neuron1024-l6-categories.tsv" ]] || fail "no truth file written"
+
+for np in 2 4; do
+  for mode in data model manager-worker work-stealing data-then-model; do
+    check "$mode on $np ranks, hashed partition"
+    mpi $np infer --dataset "$DATA" --layers 6 --mode $mode --threads 1 --quiet
+    expect_pass
+    grep -q "^ranks *: $np, partition hashed" "$OUT" || fail "no ranks line"
+  done
+  check "block partition with rebalancing every 2 layers on $np ranks"
+  mpi $np infer --dataset "$DATA" --layers 6 --partition block --rebalance-every 2 --rebalance-threshold 1 --threads 1 --quiet --per-layer
+  expect_pass
+  grep -q "^rebalance *: every 2 layers" "$OUT" || fail "no rebalance line"
+  [[ $(grep -c "^rank " "$OUT") -eq $np ]] || fail "expected one line per rank"
+  [[ $(grep -c "^layer " "$OUT") -eq 6 ]] || fail "expected 6 per-layer lines"
+done
+
+check "the reference under mpirun runs on rank 0"
+mpi 2 infer --dataset "$DATA" --layers 6 --mode reference --threads 1 --quiet
+expect_pass
+
+check "a rank that cannot read its layer file"
+BROKEN="$WORK/broken"
+cp -r "$DATA" "$BROKEN"
+rm "$BROKEN/neuron1024/n1024-l2.tsv" # layer 2 is read by rank 1
+mpi 2 infer --dataset "$BROKEN" --layers 6 --threads 1 --no-cache --quiet
+expect_error_on_every_rank 2 "rank 1: .*n1024-l2"
+
+check "a malformed layer file names the file and line on every rank"
+printf '1\t2\t0.5\n1\tx\t1\n' >"$BROKEN/neuron1024/n1024-l2.tsv"
+mpi 4 infer --dataset "$BROKEN" --layers 6 --threads 1 --no-cache --quiet
+expect_error_on_every_rank 4 "n1024-l2.tsv:2"
+
+check "ranks that disagree on N"
+mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --neurons 1024 --threads 1 --quiet : \
+  -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --neurons 2048 --threads 1 --quiet
+expect_error_on_every_rank 2 "disagree on the network"
+
+check "ranks that disagree on L"
+mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
+  -np 1 "$SDNN" infer --dataset "$DATA" --layers 5 --threads 1 --quiet
+expect_error_on_every_rank 2 "disagree on the network"
+
+check "more ranks than input rows"
+mpi 4 infer --dataset "$DATA" --layers 6 --num-inputs 3 --threads 1 --quiet
+expect_error_on_every_rank 4 "4 ranks but only 3 input rows"
+
+check "a bad option on one rank only"
+mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
+  -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --partition diagonal --threads 1 --quiet
+[[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
+[[ $(grep -c "unknown --partition 'diagonal'" "$ERR") -eq 2 ]] || fail "expected the usage error on both ranks"
+
+echo "driver_mpi_test: all checks passed"
