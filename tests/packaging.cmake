@@ -1,4 +1,4 @@
-# Packaging checks (included by tests/CMakeLists.txt). None depends on the
+# Packaging and documentation checks (included by tests/CMakeLists.txt). None depends on the
 # Kokkos backend, so their names carry no backend prefix.
 
 # The spack recipe passes only CMake variables the project declares; the second test shows the
@@ -17,3 +17,15 @@ else()
   message(STATUS "Sdnn: no Python 3 interpreter, the spack_options tests are not registered")
 endif()
 
+# Doxygen over the public headers: every public entity documented, zero warnings.
+find_program(DOXYGEN_EXECUTABLE doxygen)
+if(DOXYGEN_EXECUTABLE)
+  configure_file(${PROJECT_SOURCE_DIR}/docs/Doxyfile.in ${PROJECT_BINARY_DIR}/docs/Doxyfile @ONLY)
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/docs/doxygen)
+  add_test(NAME doxygen COMMAND ${DOXYGEN_EXECUTABLE} ${PROJECT_BINARY_DIR}/docs/Doxyfile
+    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}/docs)
+  # WARN_AS_ERROR = FAIL_ON_WARNINGS makes doxygen exit non-zero; the regex catches any other warning.
+  set_tests_properties(doxygen PROPERTIES LABELS "docs" FAIL_REGULAR_EXPRESSION "warning:|error:")
+else()
+  message(STATUS "Sdnn: doxygen not found, the doxygen test is not registered")
+endif()

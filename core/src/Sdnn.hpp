@@ -4,6 +4,10 @@
 /// \file Sdnn.hpp
 /// Umbrella header of sdnn, a Kokkos library for sparse deep neural network inference.
 
+/// \namespace sdnn
+/// The public API of sdnn: CSC matrices over Kokkos Views, the Graph Challenge readers and writers,
+/// the binary cache, the generator, the reference inference and the parallel infer().
+
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_Config.hpp>
 #include <Sdnn_CscMatrix.hpp>
