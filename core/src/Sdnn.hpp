@@ -4,6 +4,11 @@
 /// \file Sdnn.hpp
 /// Umbrella header of sdnn, a Kokkos library for sparse deep neural network inference.
 
+/// \namespace sdnn
+/// The public API of sdnn: CSC matrices over Kokkos Views, the Graph Challenge readers and writers,
+/// the binary cache, the generator, the reference inference, the parallel infer() and, in MPI
+/// builds, the distributed infer_distributed().
+
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_Config.hpp>
 #include <Sdnn_CscMatrix.hpp>

@@ -1,6 +1,9 @@
 #ifndef SDNN_BINARYCACHE_HPP
 #define SDNN_BINARYCACHE_HPP
 
+/// \file Sdnn_BinaryCache.hpp
+/// The `.sdnn` binary matrix format and the transparent cache behind read_matrix().
+
 #include <Sdnn_CscMatrix.hpp>
 
 #include <cstdint>
@@ -18,8 +21,9 @@ inline constexpr std::uint32_t binary_format_version = 1;
 /// Identifies the text file a cache was made from; a cache whose stamp differs is stale.
 struct SourceStamp
 {
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
+  std::uint64_t size = 0;    ///< size of the text file in bytes
+  std::int64_t mtime_ns = 0; ///< its modification time, nanoseconds since the epoch
+  /// Same size and modification time.
   friend bool operator==(SourceStamp const &a, SourceStamp const &b)
   {
     return a.size == b.size && a.mtime_ns == b.mtime_ns;
@@ -33,7 +37,11 @@ SourceStamp source_stamp(std::string const &path);
 void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceStamp const &source = {});
 
 /// Reads a binary matrix, checking magic, version, widths, checksums, structure and, unless
-/// `any_size`, the dimensions. \param source if not null, receives the stamp stored in the header.
+/// `any_size`, the dimensions.
+/// \param path the `.sdnn` file
+/// \param num_rows expected rows, or `any_size`
+/// \param num_cols expected columns, or `any_size`
+/// \param source if not null, receives the stamp stored in the header.
 /// \throws sdnn::InputError naming the file for a foreign, corrupt, truncated or mismatched file.
 HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
                            SourceStamp *source = nullptr);

@@ -1,6 +1,9 @@
 #ifndef SDNN_CSCMATRIX_HPP
 #define SDNN_CSCMATRIX_HPP
 
+/// \file Sdnn_CscMatrix.hpp
+/// CscMatrix over Kokkos Views, host conversions from triplets and to and from CSR.
+
 #include <Sdnn_Error.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -32,14 +35,15 @@ class CscMatrix
                 "sdnn::CscMatrix: MemorySpace must be a Kokkos memory space");
 
 public:
-  using scalar_type = Scalar;
-  using ordinal_type = Ordinal;
-  using size_type = Offset;
-  using memory_space = MemorySpace;
-  using offsets_view = Kokkos::View<Offset *, MemorySpace>;
-  using indices_view = Kokkos::View<Ordinal *, MemorySpace>;
-  using values_view = Kokkos::View<Scalar *, MemorySpace>;
+  using scalar_type = Scalar;                                ///< value type
+  using ordinal_type = Ordinal;                              ///< row and column index type
+  using size_type = Offset;                                  ///< type of the column pointers and of nnz
+  using memory_space = MemorySpace;                          ///< where the Views live
+  using offsets_view = Kokkos::View<Offset *, MemorySpace>;  ///< col_ptr: num_cols + 1 offsets
+  using indices_view = Kokkos::View<Ordinal *, MemorySpace>; ///< row_idx: nnz row indices
+  using values_view = Kokkos::View<Scalar *, MemorySpace>;   ///< values: nnz values
 
+  /// An empty 0 × 0 matrix.
   CscMatrix() = default;
 
   /// Wraps existing Views. \throws std::logic_error if their extents disagree.
@@ -53,11 +57,17 @@ public:
                  "row_idx and values differ in length: " << row_idx.extent(0) << " vs " << values.extent(0));
   }
 
+  /// Number of rows.
   KOKKOS_INLINE_FUNCTION Ordinal num_rows() const { return m_num_rows; }
+  /// Number of columns.
   KOKKOS_INLINE_FUNCTION Ordinal num_cols() const { return m_num_cols; }
+  /// Number of stored entries.
   KOKKOS_INLINE_FUNCTION Offset nnz() const { return static_cast<Offset>(m_row_idx.extent(0)); }
+  /// Column pointers: column j holds the entries [col_ptr(j), col_ptr(j+1)).
   KOKKOS_INLINE_FUNCTION offsets_view const &col_ptr() const { return m_col_ptr; }
+  /// Row index of every entry, ascending within a column.
   KOKKOS_INLINE_FUNCTION indices_view const &row_idx() const { return m_row_idx; }
+  /// Value of every entry.
   KOKKOS_INLINE_FUNCTION values_view const &values() const { return m_values; }
 
 private:
@@ -85,6 +95,9 @@ HostCscStorage allocate_host_csc(std::int64_t num_cols, std::int64_t nnz);
 } // namespace impl
 
 /// Deep copy of `matrix` into `DstMemorySpace`, every allocation and copy on `space`.
+/// \tparam DstMemorySpace memory space of the copy
+/// \param space execution space of the allocations and copies (fenced before returning)
+/// \param matrix the matrix to copy
 template <class DstMemorySpace, class ExecutionSpace, class Scalar, class Ordinal, class Offset, class SrcMemorySpace>
 CscMatrix<Scalar, Ordinal, Offset, DstMemorySpace>
 create_copy(ExecutionSpace const &space, CscMatrix<Scalar, Ordinal, Offset, SrcMemorySpace> const &matrix)
@@ -108,21 +121,26 @@ create_copy(ExecutionSpace const &space, CscMatrix<Scalar, Ordinal, Offset, SrcM
 /// Entries given as (row, col, value) in any order; indices 0-based.
 struct Triplets
 {
-  std::vector<std::int32_t> rows;
-  std::vector<std::int32_t> cols;
-  std::vector<float> values;
+  std::vector<std::int32_t> rows; ///< row index of each entry
+  std::vector<std::int32_t> cols; ///< column index of each entry
+  std::vector<float> values;      ///< value of each entry
+  /// Number of entries.
   std::size_t size() const { return rows.size(); }
 };
 
 /// Position of the first repeated (row, col) pair found while building a matrix.
 struct DuplicateEntry
 {
-  std::int32_t row = -1;
-  std::int32_t col = -1;
+  std::int32_t row = -1; ///< 0-based row, -1 when no duplicate was found
+  std::int32_t col = -1; ///< 0-based column, -1 when no duplicate was found
+  /// True when a duplicate was found.
   explicit operator bool() const { return row >= 0; }
 };
 
 /// Builds a host CSC matrix from triplets, sorting by column then row.
+/// \param num_rows rows of the matrix
+/// \param num_cols columns of the matrix
+/// \param triplets the entries, 0-based, in any order
 /// \param duplicate if not null, receives the first duplicate entry (and the matrix is still built);
 ///        if null, a duplicate throws sdnn::InputError.
 /// \throws std::logic_error if an index is outside the dimensions (readers check before).
@@ -133,11 +151,11 @@ HostCsc csc_from_triplets(std::int32_t num_rows, std::int32_t num_cols, Triplets
 /// in every row. Used by the reference inference and by writers that emit row-major order.
 struct HostCsr
 {
-  std::int64_t num_rows = 0;
-  std::int64_t num_cols = 0;
-  std::vector<std::int64_t> row_ptr;
-  std::vector<std::int32_t> col_idx;
-  std::vector<float> values;
+  std::int64_t num_rows = 0;         ///< number of rows
+  std::int64_t num_cols = 0;         ///< number of columns
+  std::vector<std::int64_t> row_ptr; ///< row r holds the entries [row_ptr[r], row_ptr[r+1])
+  std::vector<std::int32_t> col_idx; ///< column index of every entry, ascending within a row
+  std::vector<float> values;         ///< value of every entry
 };
 
 /// Row-major copy of a host CSC matrix (columns ascending within each row).

@@ -1,6 +1,9 @@
 #ifndef SDNN_ERROR_HPP
 #define SDNN_ERROR_HPP
 
+/// \file Sdnn_Error.hpp
+/// sdnn::InputError and the SDNN_REQUIRE / SDNN_USER_REQUIRE checks.
+
 #include <sstream>
 #include <stdexcept>
 #include <string>

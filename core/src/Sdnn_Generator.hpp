@@ -1,6 +1,9 @@
 #ifndef SDNN_GENERATOR_HPP
 #define SDNN_GENERATOR_HPP
 
+/// \file Sdnn_Generator.hpp
+/// Challenge-style data: RadiX-Net weights, resampled images, synthetic images, the challenge's bias.
+
 #include <Sdnn_CscMatrix.hpp>
 
 #include <cstdint>
@@ -23,9 +26,12 @@ int image_side(std::int64_t num_neurons);
 class RadixNet
 {
 public:
+  /// \param num_neurons N
+  /// \param seed seed of the permutations π_b
   /// \throws sdnn::InputError unless N = 16·2^D with D ≥ 1.
   RadixNet(std::int64_t num_neurons, std::uint64_t seed);
 
+  /// N.
   std::int64_t num_neurons() const { return m_num_neurons; }
   /// Layers per permutation block (D).
   int block_length() const { return m_block_length; }
@@ -43,10 +49,10 @@ private:
 /// 8-bit gray images, `count` × `height` × `width`, row-major (the IDX layout of MNIST).
 struct GrayImages
 {
-  std::int64_t count = 0;
-  int height = 0;
-  int width = 0;
-  std::vector<std::uint8_t> pixels;
+  std::int64_t count = 0;           ///< number of images
+  int height = 0;                   ///< rows of an image
+  int width = 0;                    ///< columns of an image
+  std::vector<std::uint8_t> pixels; ///< count × height × width gray levels
 };
 
 /// Challenge-style inputs (count × N, entries 1): each image, as x = pixel/255, is resampled to S×S

@@ -1,6 +1,9 @@
 #ifndef SDNN_HASH_HPP
 #define SDNN_HASH_HPP
 
+/// \file Sdnn_Hash.hpp
+/// Row hashing before tiling: the stride interleave and a Feistel bijection.
+
 #include <Sdnn_Error.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -21,14 +24,16 @@ enum class RowHash
   feistel, ///< a keyed pseudo-random bijection (4-round Feistel network with cycle walking)
 };
 
+/// Name used by the driver and in reports ("none", "stride", "feistel").
 std::string name(RowHash hash);
+/// Inverse of name(RowHash); std::nullopt for an unknown name.
 std::optional<RowHash> parse_row_hash(std::string const &text);
 
 /// Stride interleave of [0, n) into `parts` parts: row r goes to part r mod parts, in ascending order.
 struct StrideHash
 {
-  std::int64_t n;
-  std::int64_t parts;
+  std::int64_t n;     ///< number of rows
+  std::int64_t parts; ///< number of parts
   /// Position of row r: the parts are laid out one after the other.
   KOKKOS_INLINE_FUNCTION std::int64_t operator()(std::int64_t r) const
   {
@@ -43,9 +48,10 @@ struct StrideHash
 /// iterated until the value falls inside [0, n) (cycle walking keeps it a bijection).
 struct FeistelHash
 {
-  std::int64_t n;
-  std::uint64_t seed;
+  std::int64_t n;     ///< number of rows
+  std::uint64_t seed; ///< key of the round functions
 
+  /// The round function's mixer (splitmix64 finaliser).
   KOKKOS_INLINE_FUNCTION static std::uint64_t mix(std::uint64_t x)
   {
     x += 0x9e3779b97f4a7c15ULL;
@@ -53,6 +59,7 @@ struct FeistelHash
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
+  /// Bits of each half: the Feistel network permutes [0, 4^half_bits()), the smallest such range holding n.
   KOKKOS_INLINE_FUNCTION int half_bits() const
   {
     int bits = 2;
@@ -60,6 +67,7 @@ struct FeistelHash
       bits += 2;
     return bits / 2;
   }
+  /// One pass of the 4-round Feistel network over [0, 4^half): a bijection of that range.
   KOKKOS_INLINE_FUNCTION std::uint64_t round_trip(std::uint64_t x, int half) const
   {
     std::uint64_t const mask = (std::uint64_t(1) << half) - 1;
@@ -73,6 +81,7 @@ struct FeistelHash
     }
     return (left << half) | right;
   }
+  /// Position of row r in [0, n).
   KOKKOS_INLINE_FUNCTION std::int64_t operator()(std::int64_t r) const
   {
     int const half = half_bits();

@@ -1,6 +1,9 @@
 #ifndef SDNN_IO_HPP
 #define SDNN_IO_HPP
 
+/// \file Sdnn_IO.hpp
+/// Readers and writers of the challenge's TSV files, categories files and MatrixMarket.
+
 #include <Sdnn_CscMatrix.hpp>
 
 #include <cstdint>

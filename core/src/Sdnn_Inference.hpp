@@ -1,6 +1,9 @@
 #ifndef SDNN_INFERENCE_HPP
 #define SDNN_INFERENCE_HPP
 
+/// \file Sdnn_Inference.hpp
+/// infer(): the five single-node parallel modes, their options and their work report.
+
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Hash.hpp>
 #include <Sdnn_Reference.hpp>
@@ -44,11 +47,15 @@ enum class KernelChoice
 
 /// Name used by the driver and in reports ("data", "model", "manager-worker", ...).
 std::string name(Parallelism parallelism);
+/// Name used by the driver and in reports ("earliest-first", "slower-first", "faster-first").
 std::string name(Recruitment recruitment);
+/// Name used by the driver and in reports ("auto", "sparse", "dense").
 std::string name(KernelChoice kernel);
-/// Inverse of name(); std::nullopt for an unknown name.
+/// Inverse of name(Parallelism); std::nullopt for an unknown name.
 std::optional<Parallelism> parse_parallelism(std::string const &text);
+/// Inverse of name(Recruitment); std::nullopt for an unknown name.
 std::optional<Recruitment> parse_recruitment(std::string const &text);
+/// Inverse of name(KernelChoice); std::nullopt for an unknown name.
 std::optional<KernelChoice> parse_kernel_choice(std::string const &text);
 /// Every parallelism, in the order of the enum (for loops in tests and benchmarks).
 std::vector<Parallelism> all_parallelisms();
@@ -56,10 +63,13 @@ std::vector<Parallelism> all_parallelisms();
 /// Tunables of infer(). The defaults are the fastest measured configuration on the challenge data.
 struct InferenceOptions
 {
+  /// Who runs which tile (and layer).
   Parallelism parallelism = Parallelism::manager_worker;
   RowHash hash = RowHash::none; ///< permutation of input rows before they are cut into tiles
   std::uint64_t hash_seed = 1;  ///< seed of RowHash::feistel
+  /// Recruitment strategy of Parallelism::data_then_model.
   Recruitment recruitment = Recruitment::earliest_first;
+  /// Tile storage and kernel.
   KernelChoice kernel = KernelChoice::automatic;
   std::int64_t tile_rows = 0;   ///< input rows per tile; 0 picks the mode's default
   double dense_above = 0.06;    ///< a sparse tile whose next Y would exceed this density goes dense
@@ -100,6 +110,8 @@ struct WorkReport
 /// \param inputs Y_0, rows = inputs, columns = N
 /// \param layers W_1..W_L, each N × N
 /// \param bias added to every nonzero of Y·W_l
+/// \param options mode, hashing, tiling and kernel choice
+/// \param report if not null, receives where the time went
 /// \throws std::logic_error if dimensions disagree or an option is out of range
 template <class ExecutionSpace>
 InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::vector<HostCsc> const &layers,

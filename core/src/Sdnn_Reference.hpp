@@ -1,6 +1,9 @@
 #ifndef SDNN_REFERENCE_HPP
 #define SDNN_REFERENCE_HPP
 
+/// \file Sdnn_Reference.hpp
+/// The sequential reference inference, the oracle of every parallel mode.
+
 #include <Sdnn_CscMatrix.hpp>
 
 #include <cstdint>
@@ -39,6 +42,7 @@ struct InferenceResult
 /// \param inputs Y_0, rows = inputs, columns = N
 /// \param layers W_1..W_L, each N × N
 /// \param bias added to every nonzero of Z (the challenge uses one bias for all neurons and layers)
+/// \param ymax activation ceiling (the challenge's YMAX = 32)
 /// \param on_layer called after each layer (progress reports); may be empty
 /// \throws std::logic_error if dimensions disagree
 InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias,

@@ -1,12 +1,22 @@
-# Install test (cmake -P): installs the sdnn build tree, builds the consumer project in this
-# directory against the installed package with find_package(Sdnn), and runs it.
+# Install test (cmake -P): installs the sdnn build tree, builds a consumer project (this directory,
+# or examples/embed) against the installed package with find_package(Sdnn), and runs it.
 #
-#   cmake -DSDNN_BINARY_DIR=<sdnn build tree> -DCONSUMER_SOURCE_DIR=<this directory>
+#   cmake -DSDNN_BINARY_DIR=<sdnn build tree> -DCONSUMER_SOURCE_DIR=<consumer project>
 #         -DWORK_DIR=<scratch directory> -DKokkos_DIR=<...> -DKokkosKernels_DIR=<...>
-#         -DCMAKE_GENERATOR=<generator> [-DCMAKE_CXX_COMPILER=<compiler>] -P run.cmake
+#         -DCMAKE_GENERATOR=<generator> [-DCMAKE_CXX_COMPILER=<compiler>]
+#         [-DCONSUMER_EXECUTABLE=<name>] [-DCONSUMER_ARGS="<args>"] [-DDATASET_ARGS="<args>"]
+#         [-DEXPECT_OUTPUT=<regex>] [-DEXPECT_CATEGORIES=<file>] -P run.cmake
 #
 # WORK_DIR is deleted first; the package is installed into WORK_DIR/prefix and the consumer is
 # built in WORK_DIR/build. Any failing step stops with FATAL_ERROR and that step's output.
+#   CONSUMER_EXECUTABLE  target the consumer builds (default sdnn_install_test)
+#   DATASET_ARGS         if set, the installed driver runs `sdnn generate --out WORK_DIR/dataset
+#                        DATASET_ARGS` before the consumer (space-separated arguments)
+#   CONSUMER_ARGS        arguments of the consumer (space-separated; @DATASET@ is WORK_DIR/dataset)
+#   EXPECT_OUTPUT        regex the consumer's output must match (default "all checks passed"); the
+#                        output must also contain "sdnn version <installed version>"
+#   EXPECT_CATEGORIES    categories file (@DATASET@ as above) whose lines the consumer must print,
+#                        in order, as its only all-digit lines
 cmake_minimum_required(VERSION 3.16)
 
 foreach(var SDNN_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR CMAKE_GENERATOR)
@@ -17,6 +27,22 @@ endforeach()
 if(NOT EXISTS "${SDNN_BINARY_DIR}/cmake_install.cmake")
   message(FATAL_ERROR "install_test: ${SDNN_BINARY_DIR} is not a configured sdnn build tree (no cmake_install.cmake)")
 endif()
+
+if(NOT DEFINED CONSUMER_EXECUTABLE OR CONSUMER_EXECUTABLE STREQUAL "")
+  set(CONSUMER_EXECUTABLE sdnn_install_test)
+endif()
+if(NOT DEFINED EXPECT_OUTPUT OR EXPECT_OUTPUT STREQUAL "")
+  set(EXPECT_OUTPUT "all checks passed")
+endif()
+set(dataset "${WORK_DIR}/dataset")
+foreach(var CONSUMER_ARGS DATASET_ARGS EXPECT_CATEGORIES)
+  if(NOT DEFINED ${var})
+    set(${var} "")
+  endif()
+  string(REPLACE "@DATASET@" "${dataset}" ${var} "${${var}}")
+endforeach()
+separate_arguments(CONSUMER_ARGS UNIX_COMMAND "${CONSUMER_ARGS}")
+separate_arguments(DATASET_ARGS UNIX_COMMAND "${DATASET_ARGS}")
 
 set(prefix "${WORK_DIR}/prefix")
 set(build "${WORK_DIR}/build")
@@ -90,18 +116,35 @@ endif()
 # 3. Build the consumer.
 run_step("build consumer" "${CMAKE_COMMAND}" --build "${build}" --config Release)
 
-# 4. Run it (single-config generators put it in the build directory, multi-config ones in Release/).
+# 4. A dataset from the installed driver, if the consumer needs one.
+if(DATASET_ARGS)
+  set(driver "")
+  foreach(candidate "${prefix}/bin/sdnn" "${prefix}/bin/sdnn.exe")
+    if(EXISTS "${candidate}" AND driver STREQUAL "")
+      set(driver "${candidate}")
+    endif()
+  endforeach()
+  if(driver STREQUAL "")
+    message(FATAL_ERROR "install_test: the install did not write the driver ${prefix}/bin/sdnn")
+  endif()
+  run_step("generate dataset" "${CMAKE_COMMAND}" -E env OMP_PROC_BIND=false
+    "${driver}" generate --out "${dataset}" ${DATASET_ARGS} --quiet)
+endif()
+
+# 5. Run it (single-config generators put it in the build directory, multi-config ones in Release/).
 set(exe "")
-foreach(candidate "${build}/sdnn_install_test" "${build}/Release/sdnn_install_test"
-                  "${build}/sdnn_install_test.exe" "${build}/Release/sdnn_install_test.exe")
+foreach(candidate "${build}/${CONSUMER_EXECUTABLE}" "${build}/Release/${CONSUMER_EXECUTABLE}"
+                  "${build}/${CONSUMER_EXECUTABLE}.exe" "${build}/Release/${CONSUMER_EXECUTABLE}.exe")
   if(EXISTS "${candidate}" AND exe STREQUAL "")
     set(exe "${candidate}")
   endif()
 endforeach()
 if(exe STREQUAL "")
-  message(FATAL_ERROR "install_test: the consumer built, but no sdnn_install_test executable is in ${build}")
+  message(FATAL_ERROR "install_test: the consumer built, but no ${CONSUMER_EXECUTABLE} executable is in ${build}")
 endif()
-run_step("run consumer" "${CMAKE_COMMAND}" -E env OMP_PROC_BIND=false "${exe}")
+# Binary caches of parsed text files go to the scratch directory, not to the user's cache.
+run_step("run consumer" "${CMAKE_COMMAND}" -E env OMP_PROC_BIND=false "SDNN_CACHE_DIR=${WORK_DIR}/cache"
+  "${exe}" ${CONSUMER_ARGS})
 message(STATUS "install_test: consumer output:\n${step_output}")
 
 string(FIND "${step_output}" "sdnn version ${sdnn_version}" at)
@@ -109,7 +152,22 @@ if(at EQUAL -1)
   message(FATAL_ERROR "install_test: the consumer did not print 'sdnn version ${sdnn_version}' "
                       "(SDNN_VERSION_STRING of the installed Sdnn_Config.hpp)\n${step_output}")
 endif()
-if(NOT step_output MATCHES "all checks passed")
-  message(FATAL_ERROR "install_test: the consumer exited 0 without reporting its checks\n${step_output}")
+if(NOT step_output MATCHES "${EXPECT_OUTPUT}")
+  message(FATAL_ERROR "install_test: the consumer exited 0 without printing '${EXPECT_OUTPUT}'\n${step_output}")
+endif()
+if(EXPECT_CATEGORIES)
+  file(STRINGS "${EXPECT_CATEGORIES}" expected_rows REGEX "^[0-9]+$")
+  file(WRITE "${WORK_DIR}/consumer-output.txt" "${step_output}")
+  file(STRINGS "${WORK_DIR}/consumer-output.txt" printed_rows REGEX "^[0-9]+$")
+  list(LENGTH expected_rows expected_count)
+  list(LENGTH printed_rows printed_count)
+  if(expected_count EQUAL 0)
+    message(FATAL_ERROR "install_test: ${EXPECT_CATEGORIES} holds no category (a test needs some)")
+  endif()
+  if(NOT printed_rows STREQUAL expected_rows)
+    message(FATAL_ERROR "install_test: the consumer printed ${printed_count} category rows, ${EXPECT_CATEGORIES} "
+                        "holds ${expected_count}: they differ\n${step_output}")
+  endif()
+  message(STATUS "install_test: the ${printed_count} categories printed equal ${EXPECT_CATEGORIES}")
 endif()
 message(STATUS "install_test: passed (sdnn ${sdnn_version})")

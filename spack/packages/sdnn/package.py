@@ -1,0 +1,92 @@
+# sdnn: sparse deep neural network inference with Kokkos (Graph Challenge style).
+#
+# Use from a checkout:  spack repo add spack && spack install sdnn +openmp +mpi
+# tests/check_spack_package.py (ctest: spack_options) checks that every CMake variable this
+# recipe passes is one the project declares.
+
+import os
+
+from spack.package import *
+
+
+class Sdnn(CMakePackage):
+    """Performance-portable sparse DNN inference (IEEE HPEC / MIT Sparse DNN Graph Challenge)
+    on Kokkos host backends: a library with five single-node parallel modes, readers for the
+    challenge's files, a generator of challenge-style data and the `sdnn` driver."""
+
+    # Placeholders until the project is published: set them to the real repository.
+    homepage = "https://github.com/sdnn-project/sdnn"
+    git = "https://github.com/sdnn-project/sdnn.git"
+
+    maintainers("sdnn-project")
+
+    version("main", branch="main")
+    version("0.1.0", tag="v0.1.0")
+
+    # Kokkos host backend the library and the driver run on. Kokkos 3.x accepts only one host
+    # parallel backend, hence exactly one of the two.
+    variant("openmp", default=True, description="Use the Kokkos OpenMP backend")
+    variant("threads", default=False, description="Use the Kokkos Threads (C++ threads) backend")
+    variant("mpi", default=True, description="Build the MPI distribution layer; the driver runs under MPI")
+    variant("tests", default=False, description="Build the GoogleTest suite and register it with ctest")
+
+    conflicts("~openmp~threads", msg="sdnn needs a parallel Kokkos host backend: +openmp or +threads")
+    conflicts("+openmp+threads", msg="Kokkos 3 allows only one host parallel backend: +openmp or +threads")
+
+    depends_on("cxx", type="build")
+    depends_on("cmake@3.16:", type="build")
+
+    depends_on("kokkos@3.4:")
+    depends_on("kokkos+openmp", when="+openmp")
+    depends_on("kokkos+threads", when="+threads")
+    depends_on("kokkos-kernels@3.4:")
+    depends_on("mpi", when="+mpi")
+    # The driver reads gzip-compressed IDX image files.
+    depends_on("zlib-api")
+    # Found by find_package(GTest) at configure time and linked into the test executable, so a
+    # build/link dependency of the +tests variant rather than type="test".
+    depends_on("googletest", when="+tests")
+
+    def cmake_args(self):
+        spec = self.spec
+        args = [
+            self.define("Kokkos_ROOT", spec["kokkos"].prefix),
+            self.define("KokkosKernels_ROOT", spec["kokkos-kernels"].prefix),
+            self.define_from_variant("Sdnn_ENABLE_MPI", "mpi"),
+            self.define_from_variant("Sdnn_ENABLE_TESTS", "tests"),
+            # The spack test below runs the driver.
+            self.define("Sdnn_ENABLE_DRIVERS", True),
+            self.define("Sdnn_ENABLE_BENCHMARKS", False),
+            # Spack chooses the target architecture and passes its flags itself.
+            self.define("Sdnn_ENABLE_NATIVE", False),
+            self.define("Sdnn_ENABLE_WERROR", False),
+            self.define("Sdnn_ENABLE_SANITIZERS", False),
+        ]
+        if spec.satisfies("+mpi"):
+            args.append(self.define("MPI_CXX_COMPILER", spec["mpi"].mpicxx))
+        return args
+
+    def test_inference(self):
+        """generate a small dataset and check the driver's inference against its truth"""
+        sdnn = which(self.prefix.bin.sdnn, required=True)
+        data = join_path(os.getcwd(), "sdnn-test-dataset")
+        sdnn(
+            "generate",
+            "--out", data,
+            "--neurons", "1024",
+            "--layers", "2",
+            "--images", "synthetic",
+            "--num-images", "200",
+            "--quiet",
+        )
+        out = sdnn(
+            "infer",
+            "--dataset", data,
+            "--neurons", "1024",
+            "--layers", "2",
+            "--no-cache",
+            "--quiet",
+            output=str.split,
+            error=str.split,
+        )
+        assert "check        : PASSED" in out, "sdnn infer did not report a passed check:\n" + out
