@@ -49,6 +49,17 @@ set(build "${WORK_DIR}/build")
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
+# first_existing(VAR PATH...): sets VAR to the first PATH that exists, "" if none does.
+function(first_existing var)
+  set(found "")
+  foreach(candidate ${ARGN})
+    if(EXISTS "${candidate}" AND found STREQUAL "")
+      set(found "${candidate}")
+    endif()
+  endforeach()
+  set(${var} "${found}" PARENT_SCOPE)
+endfunction()
+
 # run_step(NAME COMMAND...): runs the command, stops with its output if it fails; the output is
 # left in step_output.
 function(run_step name)
@@ -118,12 +129,7 @@ run_step("build consumer" "${CMAKE_COMMAND}" --build "${build}" --config Release
 
 # 4. A dataset from the installed driver, if the consumer needs one.
 if(DATASET_ARGS)
-  set(driver "")
-  foreach(candidate "${prefix}/bin/sdnn" "${prefix}/bin/sdnn.exe")
-    if(EXISTS "${candidate}" AND driver STREQUAL "")
-      set(driver "${candidate}")
-    endif()
-  endforeach()
+  first_existing(driver "${prefix}/bin/sdnn" "${prefix}/bin/sdnn.exe")
   if(driver STREQUAL "")
     message(FATAL_ERROR "install_test: the install did not write the driver ${prefix}/bin/sdnn")
   endif()
@@ -132,13 +138,8 @@ if(DATASET_ARGS)
 endif()
 
 # 5. Run it (single-config generators put it in the build directory, multi-config ones in Release/).
-set(exe "")
-foreach(candidate "${build}/${CONSUMER_EXECUTABLE}" "${build}/Release/${CONSUMER_EXECUTABLE}"
-                  "${build}/${CONSUMER_EXECUTABLE}.exe" "${build}/Release/${CONSUMER_EXECUTABLE}.exe")
-  if(EXISTS "${candidate}" AND exe STREQUAL "")
-    set(exe "${candidate}")
-  endif()
-endforeach()
+first_existing(exe "${build}/${CONSUMER_EXECUTABLE}" "${build}/Release/${CONSUMER_EXECUTABLE}"
+               "${build}/${CONSUMER_EXECUTABLE}.exe" "${build}/Release/${CONSUMER_EXECUTABLE}.exe")
 if(exe STREQUAL "")
   message(FATAL_ERROR "install_test: the consumer built, but no ${CONSUMER_EXECUTABLE} executable is in ${build}")
 endif()

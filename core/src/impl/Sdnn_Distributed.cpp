@@ -209,6 +209,22 @@ template <class Value, class Member> double max_over_mean(std::vector<Value> con
   return sum > 0.0 ? max * static_cast<double>(items.size()) / sum : 1.0;
 }
 
+double max_of(std::vector<RankReport> const &ranks, double (*field)(RankReport const &))
+{
+  double max = 0.0;
+  for (auto const &r : ranks)
+    max = std::max(max, field(r));
+  return max;
+}
+
+std::int64_t sum_of(std::vector<RankReport> const &ranks, std::int64_t (*field)(RankReport const &))
+{
+  std::int64_t sum = 0;
+  for (auto const &r : ranks)
+    sum += field(r);
+  return sum;
+}
+
 } // namespace
 
 std::string name(RowPartition partition)
@@ -422,10 +438,7 @@ Network load_network(MPI_Comm comm, std::vector<std::string> const &layer_paths,
 
 double DistributedReport::seconds() const
 {
-  double max = 0.0;
-  for (auto const &r : ranks)
-    max = std::max(max, r.seconds);
-  return max;
+  return max_of(ranks, [](RankReport const &r) { return r.seconds; });
 }
 
 double DistributedReport::imbalance() const
@@ -440,26 +453,17 @@ double DistributedReport::work_imbalance() const
 
 std::int64_t DistributedReport::rows_moved() const
 {
-  std::int64_t rows = 0;
-  for (auto const &r : ranks)
-    rows += r.exchange.rows_sent;
-  return rows;
+  return sum_of(ranks, [](RankReport const &r) { return r.exchange.rows_sent; });
 }
 
 std::int64_t DistributedReport::bytes_moved() const
 {
-  std::int64_t bytes = 0;
-  for (auto const &r : ranks)
-    bytes += r.exchange.bytes_sent;
-  return bytes;
+  return sum_of(ranks, [](RankReport const &r) { return r.exchange.bytes_sent; });
 }
 
 double DistributedReport::max_comm_seconds() const
 {
-  double max = 0.0;
-  for (auto const &r : ranks)
-    max = std::max(max, r.comm_seconds);
-  return max;
+  return max_of(ranks, [](RankReport const &r) { return r.comm_seconds; });
 }
 
 template <class ExecutionSpace>
