@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sdnn
 {
@@ -92,6 +93,22 @@ struct FeistelHash
     return static_cast<std::int64_t>(x);
   }
 };
+
+/// How the input rows are dealt to the ranks.
+enum class RowPartition
+{
+  block,  ///< rank r holds the r-th contiguous block of rows
+  hashed, ///< rows are first permuted by a keyed bijection (FeistelHash), then cut into blocks
+};
+
+/// Name used by the driver and in reports ("block", "hashed").
+std::string name(RowPartition partition);
+/// Inverse of name(RowPartition); std::nullopt for an unknown name.
+std::optional<RowPartition> parse_row_partition(std::string const &text);
+
+/// The rank that owns each of `num_rows` rows under `partition` over `num_ranks` ranks.
+/// Blocks differ by at most one row; `seed` keys RowPartition::hashed.
+std::vector<int> row_owners(std::int64_t num_rows, int num_ranks, RowPartition partition, std::uint64_t seed = 1);
 
 /// The row order after hashing: `order(p)` is the original row placed at position p.
 ///
