@@ -416,6 +416,9 @@ int run_infer(int argc, char **argv, int first)
                   opts.str("partition").c_str());
     std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
     std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
+    double const macs = useful_multiply_adds(input_nnz, result.layers, network.layers);
+    std::printf("macs         : %.4e useful multiply-adds (nnz of each layer's input x its row degree), %.4e MAC/s\n",
+                macs, macs / infer_seconds);
     if (per_layer)
       for (auto const &s : result.layers)
         std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),

@@ -158,3 +158,16 @@ TEST(Reference, RejectsLayerOfWrongSize)
   HostCsc const w = from_dense(2, 2, {1, 0, 0, 1});
   EXPECT_THROW(sdnn::reference_inference(y0, {w}, -0.3f), std::logic_error);
 }
+
+TEST(Reference, UsefulMultiplyAddsCountEachLayersInputTimesRowDegree)
+{
+  // W_1: 4 × 4 with 8 entries (row degree 2); W_2: 4 × 4 with 12 entries (row degree 3).
+  HostCsc const w1 = from_dense(4, 4, {1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1});
+  HostCsc const w2 = from_dense(4, 4, {1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1});
+  std::vector<sdnn::LayerStats> stats = {{1, 2, 5}, {2, 1, 4}};
+  EXPECT_DOUBLE_EQ(sdnn::useful_multiply_adds(3, stats, {w1, w2}), 3 * 2 + 5 * 3);
+  // All rows dead after layer 1: the second layer adds nothing, with or without its figures.
+  stats = {{1, 0, 0}};
+  EXPECT_DOUBLE_EQ(sdnn::useful_multiply_adds(3, stats, {w1, w2}), 3 * 2);
+  EXPECT_DOUBLE_EQ(sdnn::useful_multiply_adds(0, {}, {w1, w2}), 0.0);
+}

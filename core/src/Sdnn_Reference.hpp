@@ -49,6 +49,17 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
                                     float ymax = challenge_ymax,
                                     std::function<void(LayerStats const &)> const &on_layer = {});
 
+/// Useful multiply-adds of an inference: Σ_l nnz(Y_{l-1}) × nnz(W_l) / N, the products an engine has to do
+/// when it skips zeros (32 per nonzero of every layer's input for the challenge's networks). Engines that
+/// multiply zeros too (dense panels, padding) do more; the challenge-rate comparisons use this count.
+///
+/// \param input_nnz nnz(Y_0)
+/// \param layers per-layer figures of the inference (nnz(Y_l) after layer l), as many as `weights` or fewer
+///        when the inference stopped early (rows all dead: the missing layers add nothing)
+/// \param weights W_1..W_L
+double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
+                            std::vector<HostCsc> const &weights);
+
 } // namespace sdnn
 
 #endif

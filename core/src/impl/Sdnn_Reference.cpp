@@ -106,4 +106,18 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
   return result;
 }
 
+double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
+                            std::vector<HostCsc> const &weights)
+{
+  double total = 0.0;
+  auto y_nnz = static_cast<double>(input_nnz);
+  for (std::size_t l = 0; l < weights.size() && y_nnz > 0.0; ++l)
+  {
+    auto const &w = weights[l];
+    total += y_nnz * (w.num_rows() > 0 ? static_cast<double>(w.nnz()) / static_cast<double>(w.num_rows()) : 0.0);
+    y_nnz = l < layers.size() ? static_cast<double>(layers[l].nnz) : 0.0;
+  }
+  return total;
+}
+
 } // namespace sdnn
