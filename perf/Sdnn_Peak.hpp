@@ -101,8 +101,11 @@ inline float volatile peak_sink = 0.0f;
 /// second (each lane of each SIMD multiply-add counts one).
 ///
 /// A parallel_for over `threads` work items (static schedule, one item per thread) runs the register-only
-/// loop; the iteration count is calibrated so that a run lasts seconds/5, and the best of 5 runs is returned:
-/// the whole measurement takes about `seconds`.
+/// loop, timed inside each work item: a run lasts as long as its slowest item, and the time a thread takes to
+/// wake up is not counted. The iteration count is calibrated so that a run lasts min(seconds/5, 2 ms); runs are
+/// repeated for about `seconds` (at least 5 runs) and the best one is returned. Short runs fit in one scheduler
+/// time slice, so the best run is one no other process interrupted, even on a shared machine (2 ms is still
+/// about 7·10^6 multiply-adds per lane at 3.4 GHz).
 ///
 /// \param threads work items run at once; at most the execution space's concurrency
 /// \param seconds approximate length of the measurement
@@ -115,34 +118,43 @@ inline double measure_multiply_add_peak(int threads, double seconds = 0.5)
                     "measure_multiply_add_peak: " << threads << " threads asked, the host execution space has "
                                                   << space.concurrency());
   SDNN_USER_REQUIRE(seconds > 0.0, "measure_multiply_add_peak: the measurement must last > 0 s, got " << seconds);
-  constexpr int repeats = 5;
   Kokkos::View<float *, Kokkos::HostSpace> sums(Kokkos::view_alloc(space, "Sdnn::peak::sums"), threads);
+  Kokkos::View<double *, Kokkos::HostSpace> times(Kokkos::view_alloc(space, "Sdnn::peak::times"), threads);
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::Schedule<Kokkos::Static>, Kokkos::IndexType<int>>;
+  // Each work item times its own loop and a run lasts as long as its slowest item: the time a thread takes to
+  // wake up and be scheduled (about 16 ms here when other processes hold the cores) is not multiply-add time.
   auto run = [&](std::int64_t iterations)
   {
-    Kokkos::Timer timer;
     Kokkos::parallel_for("Sdnn::peak<multiply-add>", Policy(space, 0, threads, Kokkos::ChunkSize(1)),
                          [=](int t)
-                         { sums(t) += impl::multiply_add_chains(iterations, 1.0f + static_cast<float>(t)); });
+                         {
+                           Kokkos::Timer timer;
+                           sums(t) += impl::multiply_add_chains(iterations, 1.0f + static_cast<float>(t));
+                           times(t) = timer.seconds();
+                         });
     space.fence();
-    return timer.seconds();
+    double slowest = 0.0;
+    for (int t = 0; t < threads; ++t)
+      slowest = std::max(slowest, times(t));
+    return slowest;
   };
   // Calibration (also warms the threads up and lets the cores reach their vector clock). Runs are sized from the
-  // fastest time per iteration seen so far, so that one run slowed down by another process cannot shrink the
+  // fastest time per iteration seen so far, so that a run slowed down by another process cannot shrink the
   // following ones to a few iterations.
-  double const target = seconds / repeats;
+  double const run_seconds = std::min(seconds / 5, 0.002);
   double best_per_iteration = std::numeric_limits<double>::infinity();
-  for (std::int64_t iterations = 1 << 12;; iterations *= 2)
+  for (std::int64_t iterations = 1 << 10;; iterations *= 2)
   {
     double const elapsed = run(iterations);
     best_per_iteration = std::min(best_per_iteration, elapsed / static_cast<double>(iterations));
-    if (elapsed >= std::min(0.02, target / 2))
+    if (elapsed >= run_seconds / 2)
       break;
   }
   double best = 0.0;
-  for (int r = 0; r < repeats; ++r)
+  Kokkos::Timer clock;
+  for (int r = 0; r < 5 || clock.seconds() < seconds; ++r)
   {
-    auto const iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(target / best_per_iteration));
+    auto const iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(run_seconds / best_per_iteration));
     double const elapsed = run(iterations);
     best_per_iteration = std::min(best_per_iteration, elapsed / static_cast<double>(iterations));
     best = std::max(best, static_cast<double>(threads) * static_cast<double>(iterations) * peak_accumulators *

@@ -18,7 +18,7 @@ int main(int argc, char **argv)
                                           "space:\na register-only loop of fused multiply-adds on the widest SIMD "
                                           "vectors compiled for.");
   options.add("threads", "T", "threads of the Kokkos host execution space", "1");
-  options.add("seconds", "S", "approximate length of the measurement (best of 5 runs of S/5)", "0.5");
+  options.add("seconds", "S", "approximate length of the measurement (best of runs of min(S/5, 2 ms))", "0.5");
   int threads = 1;
   double seconds = 0.5;
   try
