@@ -32,8 +32,9 @@
 // (surviving rows, nnz, every value) and the storage path it is meant to measure, activate against the challenge's
 // formula, row_order against the hash functors. On a mismatch it calls state.SkipWithError ("ERROR OCCURRED" in
 // the report) and the executable exits with status 1. The ctest kernel_benchmarks_smoke runs every benchmark
-// briefly (--benchmark_min_time=0.01). LayerPointers are built in one place, layer_pointers(), and the kernels are
-// called only through TileWorkspace's public methods, so that changes inside the kernels need no change here.
+// briefly (--benchmark_min_time=0.01, without the 8192-row sparse cases). LayerPointers are built in one place,
+// layer_pointers(), and the kernels are called only through TileWorkspace's public methods, so that changes inside the
+// kernels need no change here.
 #include "Sdnn_Peak.hpp"
 
 #include <Sdnn.hpp>
