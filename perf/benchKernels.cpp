@@ -13,7 +13,7 @@
 //    tile is its own next input, so each iteration recomputes the same step).
 //  - SparseSpMM/N/rows: begin_chunk + sparse_symbolic + sparse_plan + sparse_numeric of the first layer on
 //    challenge_images(synthetic_gray_images(rows, 7), N), the tile sparse in and out (the tile is reloaded with
-//    start() between iterations, untimed); the two column passes are called on 16 successive column ranges.
+//    start() between iterations, untimed); the two column passes are called on 256 successive column ranges.
 //  - DeadRows/N/rows/dense: finalize() after a step in which exactly half the rows die (even rows survive with
 //    values 32, odd rows hold one entry 1, which the bias kills): merging the counts and compacting the tile
 //    (moving the surviving rows of the dense panels, or renumbering the sparse row indices). The tile is
@@ -373,9 +373,10 @@ void BM_SparseSpMM(benchmark::State &state)
   }
   // The step in pieces, each timed: `pieces` column ranges of sparse_symbolic, sparse_plan, `pieces` column ranges
   // of sparse_numeric. Successive column ranges of one chunk do exactly the work of one call over all columns. A
-  // step lasts long enough (tens of ms) to be interrupted by other processes on a shared machine in every
-  // iteration; the sum over pieces of each piece's fastest time is the step's undisturbed time, and gives best_*.
-  constexpr int pieces = 16;
+  // step lasts long enough (tens of ms to seconds) to be interrupted by other processes in every iteration on a
+  // shared machine; the sum over pieces of each piece's fastest time is the step's undisturbed time (slightly
+  // optimistic: the pieces' best times may come from different iterations), and gives best_*.
+  constexpr int pieces = 256; // 4 columns (N = 1024) or 16 (N = 4096): at most a few ms each
   std::vector<double> fastest(2 * pieces + 1, std::numeric_limits<double>::infinity());
   auto timed = [&](int piece, auto &&kernel)
   {
