@@ -319,15 +319,16 @@ int run_infer(int argc, char **argv, int first)
                      " input rows in " + paths.images + ": run with at most " + std::to_string(num_inputs) + " ranks");
   double scatter_seconds = 0.0;
 #if SDNN_ENABLE_MPI
+  // One rank runs the single-node engine on the images directly: no scatter, no copies of the rows.
+  bool const distribute = ranks.size > 1 && !reference;
   RowBlock local;
-  if (!reference)
+  if (distribute)
   {
     ExchangeStats scatter;
     local = scatter_rows(ranks.comm, 0, images, partition, static_cast<std::uint64_t>(opts.integer("partition-seed")),
                          &scatter);
     scatter_seconds = scatter.seconds;
-    if (ranks.size > 1)
-      images = HostCsc(); // rank 0 keeps its own rows only
+    images = HostCsc(); // rank 0 keeps its own rows only
   }
 #endif
   double const io_seconds = max_over_ranks(ranks, now_seconds() - io_start);
@@ -337,8 +338,8 @@ int run_infer(int argc, char **argv, int first)
   {
     std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | %d rank%s | mode %s\n", SDNN_VERSION_STRING,
                 KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
-                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(),
-                ranks.size, ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
+                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(), ranks.size,
+                ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
     std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
                 static_cast<long long>(input_nnz), static_cast<long long>(network.num_edges()),
@@ -392,13 +393,16 @@ int run_infer(int argc, char **argv, int first)
         progress(line);
       };
 #if SDNN_ENABLE_MPI
-    distributed_options.node = engine;
-    result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local), network.layers,
-                               network.bias, distributed_options, &distributed);
-    work = distributed.ranks[0].work;
-#else
-    result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
+    if (distribute)
+    {
+      distributed_options.node = engine;
+      result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local), network.layers,
+                                 network.bias, distributed_options, &distributed);
+      work = distributed.ranks[0].work;
+    }
+    else
 #endif
+      result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
   }
   double const infer_seconds = max_over_ranks(ranks, now_seconds() - infer_start);
   double const peak_mib = max_over_ranks(ranks, peak_memory_mib());
@@ -440,29 +444,32 @@ int run_infer(int argc, char **argv, int first)
       std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
                   work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
 #if SDNN_ENABLE_MPI
-      std::vector<double> compute;
-      for (auto const &r : distributed.ranks)
-        compute.push_back(r.compute_seconds);
-      std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
-                  ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
-                  distributed.work_imbalance());
-      if (problem.rebalance_every > 0)
-        std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
-                    "(%.2f MiB), max %.3f s in rebalancing\n",
-                    static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
-                    distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
-                    static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
-      else
-        std::printf("rebalance    : off\n");
-      if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+      if (distribute)
+      {
+        std::vector<double> compute;
         for (auto const &r : distributed.ranks)
-          std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
-                      "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
-                      r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
-                      static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
-                      static_cast<long long>(r.exchange.rows_sent),
-                      static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
-                      static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+          compute.push_back(r.compute_seconds);
+        std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
+                    ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
+                    distributed.work_imbalance());
+        if (problem.rebalance_every > 0)
+          std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
+                      "(%.2f MiB), max %.3f s in rebalancing\n",
+                      static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
+                      distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
+                      static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
+        else
+          std::printf("rebalance    : off\n");
+        if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+          for (auto const &r : distributed.ranks)
+            std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
+                        "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
+                        r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
+                        static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
+                        static_cast<long long>(r.exchange.rows_sent),
+                        static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
+                        static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+      }
 #endif
     }
     std::printf("categories   : %zu\n", result.categories.size());
