@@ -226,19 +226,19 @@ if command == "summary":
                "median_mac_rate", "peak_macs", "peak_fraction", "vs_graphblas", "check"]
     specs = dict(median_s=".4f", min_s=".4f", max_s=".4f", median_rate=".4e", min_rate=".4e", max_rate=".4e",
                  io_s=".3f", peak_mib=".1f", useful_macs=".4e", median_mac_rate=".4e", peak_macs=".4e",
-                 peak_fraction=".4f", vs_graphblas=".3f")
+                 peak_fraction=".4g", vs_graphblas=".4g")
     with open(os.path.join(out, "challenge.csv"), "w") as f:
         f.write(",".join(columns) + "\n")
         for r in rows:
             f.write(",".join(fmt(r[c], specs.get(c, "")) for c in columns) + "\n")
 
     print(f"\n{'N':>6} {'engine':9} {'backend':7} {'mode':15} {'PxT':>5} {'runs':>4} {'median s':>9} {'min s':>8}"
-          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>7} {'x GrB':>6} {'io s':>6} {'MiB':>7}")
+          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>9} {'x GrB':>6} {'io s':>6} {'MiB':>7}")
     for r in rows:
         shape = f"{r['ranks']}x{r['threads'] // r['ranks']}"
         print(f"{r['size']:6d} {r['engine']:9} {r['backend'] or '-':7} {r['mode'] or '-':15} {shape:>5} {r['runs']:4d}"
               f" {r['median_s']:9.3f} {r['min_s']:8.3f} {r['max_s']:8.3f} {r['median_rate']:14.4e}"
-              f" {fmt(r['median_mac_rate'], '10.3e') or '-':>10} {fmt(100 * r['peak_fraction'], '6.2f') or '-':>6}%"
+              f" {fmt(r['median_mac_rate'], '10.3e') or '-':>10} {fmt(100 * r['peak_fraction'], '8.3g') or '-':>8}%"
               f" {fmt(r['vs_graphblas'], '6.2f') or '-':>6} {fmt(r['io_s'], '6.2f') or '-':>6}"
               f" {fmt(r['peak_mib'], '7.1f') or '-':>7}")
     print()
