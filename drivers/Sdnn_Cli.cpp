@@ -1,9 +1,13 @@
 #include "Sdnn_Cli.hpp"
 
+#include <Sdnn.hpp>
+
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <sys/resource.h>
 
@@ -129,6 +133,169 @@ std::string Options::help() const
         "\nKokkos options are passed to Kokkos: --kokkos-threads=N (Kokkos 3.x; --kokkos-num-threads=N\n"
         "from 4.0), --kokkos-help. Set OMP_PROC_BIND=spread OMP_PLACES=threads for the OpenMP backend.\n";
   return os.str();
+}
+
+void add_dataset_options(Options &opts)
+{
+  opts.add("dataset", "DIR", "dataset directory in the challenge layout", ".");
+  opts.add("neurons", "N", "neurons per layer", "1024");
+  opts.add("layers", "L", "number of layers (files 1..L are used)", "120");
+  opts.add("images", "FILE", "input images file (default: DIR/sparse-images-{N}.tsv)");
+  opts.add("weights-dir", "DIR", "directory of the layer files (default: DIR/neuron{N})");
+  opts.add("truth", "FILE", "truth categories file (default: DIR/neuron{N}-l{L}-categories.tsv)");
+  opts.add("no-check", "", "do not compare with a truth file");
+  opts.add("num-inputs", "K", "use only images 1..K and compare only truth rows 1..K");
+  opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
+}
+
+void add_cache_options(Options &opts)
+{
+  opts.add("cache-dir", "DIR", "binary cache of parsed text files (default: $SDNN_CACHE_DIR or ~/.cache/sdnn)");
+  opts.add("no-cache", "", "always parse the text files, never read or write the binary cache");
+}
+
+DatasetOptions parse_dataset_options(Options const &opts, std::string const &command)
+{
+  DatasetOptions dataset;
+  dataset.neurons = opts.integer("neurons");
+  dataset.layers = opts.integer("layers");
+  if (dataset.neurons <= 0 || dataset.neurons > (std::int64_t(1) << 30))
+    throw UsageError(command + ": --neurons must be in 1..2^30, got " + std::to_string(dataset.neurons));
+  if (dataset.layers <= 0 || dataset.layers > 1000000)
+    throw UsageError(command + ": --layers must be positive, got " + std::to_string(dataset.layers));
+  if (opts.has("num-inputs"))
+  {
+    dataset.num_inputs = opts.integer("num-inputs");
+    if (dataset.num_inputs <= 0 || dataset.num_inputs > std::numeric_limits<std::int32_t>::max())
+      throw UsageError(command + ": --num-inputs must be positive, got " + std::to_string(dataset.num_inputs));
+  }
+  auto const num_layers = static_cast<int>(dataset.layers);
+  dataset.paths = challenge_paths(opts.str("dataset"), dataset.neurons, num_layers);
+  if (opts.has("images"))
+    dataset.paths.images = opts.str("images");
+  if (opts.has("weights-dir"))
+    for (int k = 1; k <= num_layers; ++k)
+      dataset.paths.layers[k - 1] = challenge_layer_path(opts.str("weights-dir"), dataset.neurons, k);
+  if (opts.has("truth"))
+    dataset.paths.truth = opts.str("truth");
+  dataset.check = !opts.has("no-check");
+  dataset.bias = opts.has("bias") ? static_cast<float>(opts.real("bias")) : challenge_bias(dataset.neurons);
+  dataset.read_options.use_cache = !opts.has("no-cache");
+  dataset.read_options.cache_dir = opts.str("cache-dir");
+  return dataset;
+}
+
+DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
+                                  std::function<void(ReadInfo const &)> const &note_cache,
+                                  std::function<void(std::string const &)> const &progress)
+{
+  DatasetInputs inputs;
+  auto const &paths = dataset.paths;
+  ReadInfo images_info;
+  inputs.images = read_matrix(paths.images, any_size, dataset.neurons, dataset.read_options, &images_info);
+  if (note_cache)
+    note_cache(images_info);
+  inputs.num_inputs = inputs.images.num_rows();
+  if (dataset.num_inputs > 0)
+  {
+    inputs.num_inputs = dataset.num_inputs;
+    inputs.images = with_num_rows(inputs.images, static_cast<std::int32_t>(inputs.num_inputs));
+  }
+  inputs.input_nnz = inputs.images.nnz();
+  if (progress)
+    progress("read " + std::to_string(inputs.images.num_rows()) + " inputs (" + std::to_string(inputs.images.nnz()) +
+             " nnz) from " + paths.images);
+  if (dataset.check)
+  {
+    auto &truth = inputs.truth;
+    truth = read_categories(paths.truth);
+    if (!truth.empty() && truth.back() >= inputs.num_inputs)
+    {
+      if (dataset.num_inputs < 0)
+        throw InputError(paths.truth + ": names row " + std::to_string(truth.back() + 1) + " but there are only " +
+                         std::to_string(inputs.num_inputs) +
+                         " inputs (use --num-inputs K to check a leading subset of the images)");
+      truth.erase(std::lower_bound(truth.begin(), truth.end(), inputs.num_inputs), truth.end());
+    }
+  }
+  return inputs;
+}
+
+void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
+                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer)
+{
+  double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
+  std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
+  double const macs = useful_multiply_adds(input_nnz, layers, network.layers);
+  std::printf("macs         : %.4e useful multiply-adds (nnz of each layer's input x its row degree), %.4e MAC/s\n",
+              macs, macs / infer_seconds);
+  if (per_layer)
+    for (auto const &s : layers)
+      std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
+                  static_cast<long long>(s.nnz));
+}
+
+namespace
+{
+std::string list_rows(std::vector<std::int64_t> const &rows, std::size_t limit = 10)
+{
+  std::string out;
+  for (std::size_t k = 0; k < rows.size() && k < limit; ++k)
+    out += (k ? " " : "") + std::to_string(rows[k] + 1);
+  if (rows.size() > limit)
+    out += " ...";
+  return out;
+}
+} // namespace
+
+int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &categories,
+                std::vector<std::int64_t> const &truth)
+{
+  if (!dataset.check)
+  {
+    std::printf("check        : skipped (--no-check)\n");
+    return 0;
+  }
+  auto const outcome = check_categories(categories, truth);
+  if (outcome.passed())
+  {
+    std::printf("check        : PASSED against %s (%zu rows%s)\n", dataset.paths.truth.c_str(), truth.size(),
+                dataset.num_inputs > 0 ? ", truth restricted to the inputs" : "");
+    return 0;
+  }
+  std::printf("check        : FAILED against %s: %zu missing [%s], %zu extra [%s]\n", dataset.paths.truth.c_str(),
+              outcome.missing.size(), list_rows(outcome.missing).c_str(), outcome.extra.size(),
+              list_rows(outcome.extra).c_str());
+  return 1;
+}
+
+std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)
+{
+  std::vector<char *> args;
+  for (int k = 0; k < argc; ++k)
+  {
+    std::string const arg = argv[k];
+    if (k > 0 && (arg == "--help" || arg == "-h"))
+      continue; // ours: Kokkos 3 would print its own help for it
+    std::string value;
+    if (k > 0 && arg == "--threads" && k + 1 < argc)
+      value = argv[++k];
+    else if (k > 0 && arg.rfind("--threads=", 0) == 0)
+      value = arg.substr(10);
+    else
+    {
+      args.push_back(argv[k]);
+      continue;
+    }
+#if KOKKOS_VERSION >= 40000
+    storage = "--kokkos-num-threads=" + value;
+#else
+    storage = "--kokkos-threads=" + value;
+#endif
+    args.push_back(storage.data());
+  }
+  args.push_back(nullptr);
+  return args;
 }
 
 double peak_memory_mib()

@@ -1,7 +1,13 @@
 #ifndef SDNN_CLI_HPP
 #define SDNN_CLI_HPP
 
+#include <Sdnn_BinaryCache.hpp>
+#include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_Dataset.hpp>
+#include <Sdnn_Reference.hpp>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -46,6 +52,60 @@ private:
   std::map<std::string, Spec> m_specs;
   std::map<std::string, std::string> m_values;
 };
+
+/// The options naming a challenge dataset and its check, shared by `sdnn infer` and perf/sdnn_graphblas:
+/// --dataset, --neurons, --layers, --images, --weights-dir, --truth, --no-check, --num-inputs, --bias.
+void add_dataset_options(Options &opts);
+/// The binary cache options: --cache-dir, --no-cache.
+void add_cache_options(Options &opts);
+
+/// A dataset as the options of add_dataset_options() and add_cache_options() name it.
+struct DatasetOptions
+{
+  std::int64_t neurons = 0;     ///< N
+  std::int64_t layers = 0;      ///< L
+  std::int64_t num_inputs = -1; ///< --num-inputs, -1 when absent
+  ChallengePaths paths;         ///< files, with --images, --weights-dir and --truth applied
+  bool check = true;            ///< compare with the truth (no --no-check)
+  float bias = 0.0f;            ///< --bias, else the challenge's bias for N
+  ReadOptions read_options;     ///< binary cache use
+};
+
+/// Reads and checks the dataset options. \throws UsageError starting with `command` for a bad value;
+/// sdnn::InputError when N has no challenge bias and --bias is absent.
+DatasetOptions parse_dataset_options(Options const &opts, std::string const &command);
+
+/// The input side of a dataset: Y0 and the truth restricted to it.
+struct DatasetInputs
+{
+  HostCsc images;                  ///< Y0, the first --num-inputs rows when given
+  std::vector<std::int64_t> truth; ///< 0-based truth rows below num_inputs (empty under --no-check)
+  std::int64_t num_inputs = 0;     ///< rows of Y0
+  std::int64_t input_nnz = 0;      ///< nnz(Y0)
+};
+
+/// Reads the images (keeping the first --num-inputs rows) and, when checking, the truth. A truth row
+/// beyond the inputs is an error unless --num-inputs was given, which restricts the truth to rows 1..K.
+/// \param note_cache called with what read_matrix() did for the images
+/// \param progress called with a line for the user
+/// \throws sdnn::InputError naming the bad file
+DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
+                                  std::function<void(ReadInfo const &)> const &note_cache,
+                                  std::function<void(std::string const &)> const &progress);
+
+/// Prints the `rate` and `macs` lines and, when `per_layer`, one `layer` line per layer.
+void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
+                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer);
+
+/// Prints the `check` line (PASSED, FAILED with the missing and extra rows, or skipped) and returns
+/// the exit status: 1 when the check failed, 0 otherwise.
+int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &categories,
+                std::vector<std::int64_t> const &truth);
+
+/// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the drivers' spelling, which
+/// Kokkos 3 would misread) become the thread-count flag of the Kokkos version at hand; `--help` is the
+/// drivers' only; everything else is kept. `storage` holds the rewritten flag. Ends with a nullptr.
+std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage);
 
 /// Peak resident memory of this process in MiB (getrusage).
 double peak_memory_mib();

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <type_traits>
 
 namespace sdnn::cli
@@ -18,16 +17,6 @@ namespace sdnn::cli
 
 namespace
 {
-
-std::string list_rows(std::vector<std::int64_t> const &rows, std::size_t limit = 10)
-{
-  std::string out;
-  for (std::size_t k = 0; k < rows.size() && k < limit; ++k)
-    out += (k ? " " : "") + std::to_string(rows[k] + 1);
-  if (rows.size() > limit)
-    out += " ...";
-  return out;
-}
 
 /// Settings of `sdnn infer` that every rank must share.
 struct Problem
@@ -106,15 +95,7 @@ int run_infer(int argc, char **argv, int first)
                "its rows with the whole network (layer files read once, by one rank each, and broadcast),\n"
                "and rank 0 gathers and checks the categories; the time is the slowest rank's.\n"
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
-  opts.add("dataset", "DIR", "dataset directory in the challenge layout", ".");
-  opts.add("neurons", "N", "neurons per layer", "1024");
-  opts.add("layers", "L", "number of layers (files 1..L are used)", "120");
-  opts.add("images", "FILE", "input images file (default: DIR/sparse-images-{N}.tsv)");
-  opts.add("weights-dir", "DIR", "directory of the layer files (default: DIR/neuron{N})");
-  opts.add("truth", "FILE", "truth categories file (default: DIR/neuron{N}-l{L}-categories.tsv)");
-  opts.add("no-check", "", "do not compare with a truth file");
-  opts.add("num-inputs", "K", "use only images 1..K and compare only truth rows 1..K");
-  opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
+  add_dataset_options(opts);
   opts.add("mode", "MODE",
            "engine: data, model, manager-worker, work-stealing, data-then-model (threads of the Kokkos host\n"
            "backend), or reference (the sequential oracle, on rank 0 only)",
@@ -142,11 +123,11 @@ int run_infer(int argc, char **argv, int first)
   opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
   opts.add("categories-out", "FILE", "write the computed categories (1-based, one per line)");
-  opts.add("cache-dir", "DIR", "binary cache of parsed text files (default: $SDNN_CACHE_DIR or ~/.cache/sdnn)");
-  opts.add("no-cache", "", "always parse the text files, never read or write the binary cache");
+  add_cache_options(opts);
   opts.add("quiet", "", "no progress lines");
 
   bool help = false;
+  DatasetOptions dataset;
   Problem problem;
   bool reference = false;
   InferenceOptions engine;
@@ -158,12 +139,10 @@ int run_infer(int argc, char **argv, int first)
         help = !opts.parse(argc, argv, first);
         if (help)
           return;
-        problem.neurons = opts.integer("neurons");
-        problem.layers = opts.integer("layers");
-        if (problem.neurons <= 0 || problem.neurons > (std::int64_t(1) << 30))
-          throw UsageError("sdnn infer: --neurons must be in 1..2^30, got " + std::to_string(problem.neurons));
-        if (problem.layers <= 0 || problem.layers > 1000000)
-          throw UsageError("sdnn infer: --layers must be positive, got " + std::to_string(problem.layers));
+        dataset = parse_dataset_options(opts, "sdnn infer");
+        problem.neurons = dataset.neurons;
+        problem.layers = dataset.layers;
+        problem.num_inputs = dataset.num_inputs;
         reference = opts.str("mode") == "reference";
         problem.mode = static_cast<std::int64_t>(all_parallelisms().size());
         if (!reference)
@@ -215,12 +194,6 @@ int run_infer(int argc, char **argv, int first)
         engine.sparse_below = opts.real("sparse-below");
         if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
           throw UsageError("sdnn infer: need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
-        if (opts.has("num-inputs"))
-        {
-          problem.num_inputs = opts.integer("num-inputs");
-          if (problem.num_inputs <= 0 || problem.num_inputs > std::numeric_limits<std::int32_t>::max())
-            throw UsageError("sdnn infer: --num-inputs must be positive, got " + std::to_string(problem.num_inputs));
-        }
       });
   if (help)
     return 0;
@@ -235,20 +208,9 @@ int run_infer(int argc, char **argv, int first)
   if (quiet)
     progress_every = 0;
 
-  auto const dir = opts.str("dataset");
-  auto paths = challenge_paths(dir, n, static_cast<int>(num_layers));
-  if (opts.has("images"))
-    paths.images = opts.str("images");
-  if (opts.has("weights-dir"))
-    for (int k = 1; k <= num_layers; ++k)
-      paths.layers[k - 1] = challenge_layer_path(opts.str("weights-dir"), n, k);
-  if (opts.has("truth"))
-    paths.truth = opts.str("truth");
-  bool const check = !opts.has("no-check");
-  float const bias = opts.has("bias") ? static_cast<float>(opts.real("bias")) : challenge_bias(n);
-  ReadOptions read_options;
-  read_options.use_cache = !opts.has("no-cache");
-  read_options.cache_dir = opts.str("cache-dir");
+  auto const &paths = dataset.paths;
+  float const bias = dataset.bias;
+  auto const &read_options = dataset.read_options;
 
   auto progress = [&](std::string const &line)
   {
@@ -267,39 +229,17 @@ int run_infer(int argc, char **argv, int first)
     if (!info.note.empty())
       progress(info.note);
   };
-  HostCsc images;
-  std::vector<std::int64_t> truth;
-  std::int64_t num_inputs = 0, input_nnz = 0;
+  DatasetInputs inputs;
   ranks.run(
       [&]
       {
-        if (!ranks.root())
-          return;
-        ReadInfo images_info;
-        images = read_matrix(paths.images, any_size, n, read_options, &images_info);
-        note_cache(images_info);
-        num_inputs = images.num_rows();
-        if (problem.num_inputs > 0)
-        {
-          num_inputs = problem.num_inputs;
-          images = with_num_rows(images, static_cast<std::int32_t>(num_inputs));
-        }
-        input_nnz = images.nnz();
-        progress("read " + std::to_string(images.num_rows()) + " inputs (" + std::to_string(images.nnz()) +
-                 " nnz) from " + paths.images);
-        if (check)
-        {
-          truth = read_categories(paths.truth);
-          if (!truth.empty() && truth.back() >= num_inputs)
-          {
-            if (problem.num_inputs < 0)
-              throw InputError(paths.truth + ": names row " + std::to_string(truth.back() + 1) +
-                               " but there are only " + std::to_string(num_inputs) +
-                               " inputs (use --num-inputs K to check a leading subset of the images)");
-            truth.erase(std::lower_bound(truth.begin(), truth.end(), num_inputs), truth.end());
-          }
-        }
+        if (ranks.root())
+          inputs = read_dataset_inputs(dataset, note_cache, progress);
       });
+  auto &images = inputs.images;
+  auto const &truth = inputs.truth;
+  auto &num_inputs = inputs.num_inputs;
+  auto const input_nnz = inputs.input_nnz;
   auto on_layer = [&](int k, ReadInfo const &info)
   {
     note_cache(info);
@@ -319,15 +259,16 @@ int run_infer(int argc, char **argv, int first)
                      " input rows in " + paths.images + ": run with at most " + std::to_string(num_inputs) + " ranks");
   double scatter_seconds = 0.0;
 #if SDNN_ENABLE_MPI
+  // One rank runs the single-node engine on the images directly: no scatter, no copies of the rows.
+  bool const distribute = ranks.size > 1 && !reference;
   RowBlock local;
-  if (!reference)
+  if (distribute)
   {
     ExchangeStats scatter;
     local = scatter_rows(ranks.comm, 0, images, partition, static_cast<std::uint64_t>(opts.integer("partition-seed")),
                          &scatter);
     scatter_seconds = scatter.seconds;
-    if (ranks.size > 1)
-      images = HostCsc(); // rank 0 keeps its own rows only
+    images = HostCsc(); // rank 0 keeps its own rows only
   }
 #endif
   double const io_seconds = max_over_ranks(ranks, now_seconds() - io_start);
@@ -337,8 +278,8 @@ int run_infer(int argc, char **argv, int first)
   {
     std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | %d rank%s | mode %s\n", SDNN_VERSION_STRING,
                 KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
-                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(),
-                ranks.size, ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
+                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(), ranks.size,
+                ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
     std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
                 static_cast<long long>(input_nnz), static_cast<long long>(network.num_edges()),
@@ -392,17 +333,19 @@ int run_infer(int argc, char **argv, int first)
         progress(line);
       };
 #if SDNN_ENABLE_MPI
-    distributed_options.node = engine;
-    result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local), network.layers,
-                               network.bias, distributed_options, &distributed);
-    work = distributed.ranks[0].work;
-#else
-    result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
+    if (distribute)
+    {
+      distributed_options.node = engine;
+      result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local), network.layers,
+                                 network.bias, distributed_options, &distributed);
+      work = distributed.ranks[0].work;
+    }
+    else
 #endif
+      result = infer(Kokkos::DefaultHostExecutionSpace(), images, network.layers, network.bias, engine, &work);
   }
   double const infer_seconds = max_over_ranks(ranks, now_seconds() - infer_start);
   double const peak_mib = max_over_ranks(ranks, peak_memory_mib());
-  double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
 
   int status = 0;
   if (ranks.root())
@@ -415,14 +358,7 @@ int run_infer(int argc, char **argv, int first)
       std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds, ranks.size,
                   opts.str("partition").c_str());
     std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
-    std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
-    double const macs = useful_multiply_adds(input_nnz, result.layers, network.layers);
-    std::printf("macs         : %.4e useful multiply-adds (nnz of each layer's input x its row degree), %.4e MAC/s\n",
-                macs, macs / infer_seconds);
-    if (per_layer)
-      for (auto const &s : result.layers)
-        std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
-                    static_cast<long long>(s.nnz));
+    print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer);
     if (!reference)
     {
       std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
@@ -440,50 +376,38 @@ int run_infer(int argc, char **argv, int first)
       std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
                   work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
 #if SDNN_ENABLE_MPI
-      std::vector<double> compute;
-      for (auto const &r : distributed.ranks)
-        compute.push_back(r.compute_seconds);
-      std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
-                  ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
-                  distributed.work_imbalance());
-      if (problem.rebalance_every > 0)
-        std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
-                    "(%.2f MiB), max %.3f s in rebalancing\n",
-                    static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
-                    distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
-                    static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
-      else
-        std::printf("rebalance    : off\n");
-      if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+      if (distribute)
+      {
+        std::vector<double> compute;
         for (auto const &r : distributed.ranks)
-          std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
-                      "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
-                      r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
-                      static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
-                      static_cast<long long>(r.exchange.rows_sent),
-                      static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
-                      static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+          compute.push_back(r.compute_seconds);
+        std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
+                    ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
+                    distributed.work_imbalance());
+        if (problem.rebalance_every > 0)
+          std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
+                      "(%.2f MiB), max %.3f s in rebalancing\n",
+                      static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
+                      distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
+                      static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
+        else
+          std::printf("rebalance    : off\n");
+        if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+          for (auto const &r : distributed.ranks)
+            std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
+                        "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
+                        r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
+                        static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
+                        static_cast<long long>(r.exchange.rows_sent),
+                        static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
+                        static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+      }
 #endif
     }
     std::printf("categories   : %zu\n", result.categories.size());
     if (opts.has("categories-out"))
       write_categories(opts.str("categories-out"), result.categories);
-    if (check)
-    {
-      auto const outcome = check_categories(result.categories, truth);
-      if (outcome.passed())
-        std::printf("check        : PASSED against %s (%zu rows%s)\n", paths.truth.c_str(), truth.size(),
-                    problem.num_inputs > 0 ? ", truth restricted to the inputs" : "");
-      else
-      {
-        std::printf("check        : FAILED against %s: %zu missing [%s], %zu extra [%s]\n", paths.truth.c_str(),
-                    outcome.missing.size(), list_rows(outcome.missing).c_str(), outcome.extra.size(),
-                    list_rows(outcome.extra).c_str());
-        status = 1;
-      }
-    }
-    else
-      std::printf("check        : skipped (--no-check)\n");
+    status = print_check(dataset, result.categories, truth);
     std::printf("peak memory  : %.1f MiB%s\n", peak_mib, ranks.size > 1 ? " (largest rank)" : "");
     std::fflush(stdout);
   }

@@ -79,38 +79,6 @@ int dispatch(int argc, char **argv)
   }
 }
 
-/// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the driver's spelling, which Kokkos 3
-/// would misread) become the thread-count flag of the Kokkos version at hand; `--help` is the driver's only;
-/// everything else is kept.
-std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)
-{
-  std::vector<char *> args;
-  for (int k = 0; k < argc; ++k)
-  {
-    std::string const arg = argv[k];
-    if (k > 0 && (arg == "--help" || arg == "-h"))
-      continue; // ours: Kokkos 3 would print its own help for it
-    std::string value;
-    if (k > 0 && arg == "--threads" && k + 1 < argc)
-      value = argv[++k];
-    else if (k > 0 && arg.rfind("--threads=", 0) == 0)
-      value = arg.substr(10);
-    else
-    {
-      args.push_back(argv[k]);
-      continue;
-    }
-#if KOKKOS_VERSION >= 40000
-    storage = "--kokkos-num-threads=" + value;
-#else
-    storage = "--kokkos-threads=" + value;
-#endif
-    args.push_back(storage.data());
-  }
-  args.push_back(nullptr);
-  return args;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -121,7 +89,7 @@ int main(int argc, char **argv)
   int status;
   {
     std::string storage;
-    auto args = kokkos_arguments(argc, argv, storage);
+    auto args = sdnn::cli::kokkos_arguments(argc, argv, storage);
     int kokkos_argc = static_cast<int>(args.size()) - 1;
     Kokkos::ScopeGuard guard(kokkos_argc, args.data());
     // Under mpirun, `generate` runs on rank 0 (one writer), the others take its exit status.

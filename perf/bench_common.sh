@@ -1,30 +1,50 @@
 # Shared by the end-to-end benchmarks (source it): checked runs of the driver and the summary table.
 #
-#   bench_run LABEL COMMAND...   runs one inference (COMMAND prints the driver's report), fails unless
-#                                its check PASSED, records "LABEL seconds rate imbalance rows-moved"
+#   bench_run [--unchecked] LABEL COMMAND...
+#        runs one inference (COMMAND prints the driver's report, or a peer program's report in the same
+#        lines), fails unless its check PASSED (--unchecked: a --no-check run, its check skipped), and
+#        records "LABEL seconds rate imbalance rows-moved io-seconds peak-MiB useful-MACs MAC/s" in
+#        $bench_results; the report stays in $bench_output and its figures in bench_seconds, bench_rate,
+#        bench_imbalance, bench_moved, bench_io, bench_peak_mib, bench_macs, bench_mac_rate. The progress
+#        line on stderr counts the runs ("run i of n") when bench_total is set.
 #   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
 #                                label (in the given order), printed and written to CSV; a label
 #                                "reference", if run, adds each label's speed-up over it
 bench_results="$(mktemp)"
 trap 'rm -f "$bench_results"' EXIT
 
+bench_done=0 bench_total=0
+
 bench_run() {
-  local label=$1 out
+  local expect='^check        : PASSED' label out
+  if [[ $1 = --unchecked ]]; then expect='^check        : skipped'; shift; fi
+  label=$1
   shift
   out="$("$@")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
-  grep -q '^check        : PASSED' <<<"$out" || { echo "$out" >&2; echo "bench: $label: check did not pass" >&2; exit 1; }
-  local seconds rate imbalance moved
-  seconds=$(awk '/^inference/ {print $3}' <<<"$out")
-  rate=$(awk '/^rate/ {print $3}' <<<"$out")
+  grep -q "$expect" <<<"$out" || { echo "$out" >&2; echo "bench: $label: check did not pass: $*" >&2; exit 1; }
+  bench_output=$out
+  bench_seconds=$(awk '/^inference/ {print $3}' <<<"$out")
+  bench_rate=$(awk '/^rate/ {print $3}' <<<"$out")
   # Across ranks when there are several (compute seconds, max/mean), else across threads.
   if grep -q '^rank ' <<<"$out"; then
-    imbalance=$(sed -n 's/^ranks .*| imbalance (max\/mean) \([0-9.]*\),.*/\1/p' <<<"$out")
+    bench_imbalance=$(sed -n 's/^ranks .*| imbalance (max\/mean) \([0-9.]*\),.*/\1/p' <<<"$out")
   else
-    imbalance=$(awk '/^busy/ {print $NF}' <<<"$out")
+    bench_imbalance=$(awk '/^busy/ {print $NF}' <<<"$out")
   fi
-  moved=$(sed -n 's/^rebalance .* \([0-9]*\) rows moved.*/\1/p' <<<"$out")
-  echo "$label ${seconds} ${rate} ${imbalance:-1} ${moved:-0}" >>"$bench_results"
-  echo "[bench] $label: ${seconds} s, rate ${rate} edges/s, imbalance ${imbalance:-n/a}, rows moved ${moved:-0}" >&2
+  bench_moved=$(sed -n 's/^rebalance .* \([0-9]*\) rows moved.*/\1/p' <<<"$out")
+  bench_io=$(awk '/^io / {print $3}' <<<"$out")
+  bench_peak_mib=$(awk '/^peak memory/ {print $4}' <<<"$out")
+  bench_macs=$(awk '/^macs/ {print $3}' <<<"$out")
+  bench_mac_rate=$(sed -n 's/^macs .*, \([0-9.e+-]*\) MAC\/s.*/\1/p' <<<"$out")
+  : "${bench_imbalance:=1}" "${bench_moved:=0}" "${bench_io:=nan}" "${bench_peak_mib:=nan}" "${bench_macs:=nan}"
+  : "${bench_mac_rate:=nan}"
+  echo "$label $bench_seconds $bench_rate $bench_imbalance $bench_moved $bench_io $bench_peak_mib $bench_macs" \
+    "$bench_mac_rate" >>"$bench_results"
+  local count=""
+  ((++bench_done))
+  if ((bench_total > 0)); then count="run $bench_done of $bench_total, "; fi
+  echo "[bench] $count$label: $bench_seconds s, rate $bench_rate edges/s, imbalance $bench_imbalance," \
+    "rows moved $bench_moved" >&2
 }
 
 bench_summary() {
@@ -33,7 +53,7 @@ import statistics, sys
 path, csv, *order = sys.argv[1:]
 rows = {}
 for line in open(path):
-    label, s, rate, imb, moved = line.rsplit(maxsplit=4)
+    label, s, rate, imb, moved = line.rsplit(maxsplit=8)[:5]
     rows.setdefault(label, []).append((float(s), float(rate), float(imb), int(moved)))
 ref = statistics.median(r[0] for r in rows["reference"]) if "reference" in rows else None
 if ref and "reference" not in order:

@@ -31,7 +31,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- Debian packages ------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build dpkg-dev xz-utils libopenmpi-dev openmpi-bin
-          zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist python3 doxygen)
+          zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist python3 doxygen
+          libgraphblas-dev gnuplot-nox)
 if [ "$do_apt" = 1 ]; then
   missing=()
   for p in "${packages[@]}"; do

@@ -3,6 +3,8 @@
 #include "tstDatasets.hpp"
 #include "tstHelpers.hpp"
 
+#include <impl/Sdnn_Tile.hpp>
+
 #include <map>
 #include <random>
 #include <set>
@@ -370,4 +372,58 @@ TEST(Hash, FeistelDependsOnItsSeedAndSpreadsBlocks)
   for (std::int64_t p = 0; p < n / 2; ++p)
     early += a(p) < 6000 ? 1 : 0;
   EXPECT_NEAR(static_cast<double>(early), 3000.0, 300.0);
+}
+
+TEST(LayerGroups, RadixNetColumnsShareRowPatternsInGroupsOfSixteen)
+{
+  // RadiX-Net (and the challenge's networks): the 16 columns j ≡ c (mod N/16) have the same 32 rows.
+  HostCsc const w = sdnn::RadixNet(1024, 1).layer(3);
+  sdnn::impl::LayerGroups const groups(w);
+  EXPECT_EQ(groups.num_groups(), 64);
+  auto const p = groups.pointers(w);
+  ASSERT_NE(p.order, nullptr);
+  std::vector<int> seen(1024, 0);
+  for (std::int64_t pos = 0; pos < 1024;)
+  {
+    auto const block = p.block(pos, 1024, 5); // blocks of at most 5: groups of 16 end in 5 + 5 + 5 + 1
+    ASSERT_GE(block.width, 1);
+    ASSERT_LE(block.width, 5);
+    for (int c = 0; c < block.width; ++c)
+    {
+      auto const j = sdnn::impl::LayerPointers::column(block, c);
+      ++seen[j];
+      auto const first = w.col_ptr()(j);
+      ASSERT_EQ(w.col_ptr()(j + 1) - first, block.length);
+      for (std::int64_t k = 0; k < block.length; ++k)
+      {
+        EXPECT_EQ(w.row_idx()(first + k), block.rows[k]) << "column " << j;
+        EXPECT_EQ(w.values()(first + k), block.values[k * block.stride + c]) << "column " << j;
+      }
+    }
+    pos += block.width;
+  }
+  EXPECT_EQ(seen, std::vector<int>(1024, 1));
+}
+
+TEST(LayerGroups, LayerWithoutSharedPatternsStaysUngrouped)
+{
+  // Column j has the rows {j, j + 1} (mod 8): no two columns share a pattern.
+  sdnn::Triplets t;
+  for (std::int32_t j = 0; j < 8; ++j)
+    for (std::int32_t r : {j, (j + 1) % 8})
+    {
+      t.rows.push_back(r);
+      t.cols.push_back(j);
+      t.values.push_back(0.5f + j);
+    }
+  HostCsc const w = sdnn::csc_from_triplets(8, 8, t);
+  sdnn::impl::LayerGroups const groups(w);
+  EXPECT_EQ(groups.num_groups(), 8);
+  auto const p = groups.pointers(w);
+  EXPECT_EQ(p.order, nullptr);
+  auto const block = p.block(5, 8, 16);
+  EXPECT_EQ(block.width, 1);
+  EXPECT_EQ(sdnn::impl::LayerPointers::column(block, 0), 5);
+  EXPECT_EQ(block.length, 2);
+  EXPECT_EQ(block.values[0], 5.5f);
 }

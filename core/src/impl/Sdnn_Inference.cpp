@@ -187,8 +187,13 @@ public:
         m_threads(threads), m_csr(to_csr(inputs)), m_active(layers.size(), 0), m_nnz(layers.size(), 0),
         m_progress(options.progress)
   {
+    // Column groups for the dense kernel, once per layer (≈ 1 ms per layer at N = 4096).
+    m_groups.reserve(layers.size());
     for (auto const &w : layers)
-      m_layers.push_back({w.col_ptr().data(), w.row_idx().data(), w.values().data()});
+    {
+      m_groups.emplace_back(w);
+      m_layers.push_back(m_groups.back().pointers(w));
+    }
     switch (options.kernel)
     {
     case KernelChoice::automatic:
@@ -348,6 +353,7 @@ private:
   int m_num_layers;
   int m_threads;
   HostCsr m_csr;
+  std::vector<LayerGroups> m_groups;
   std::vector<LayerPointers> m_layers;
   double m_dense_above = 0.0;
   double m_sparse_below = 0.0;

@@ -1,5 +1,7 @@
 #include <Sdnn_Reference.hpp>
 
+#include "Sdnn_MultiplyAdd.hpp"
+
 #include <algorithm>
 
 namespace sdnn
@@ -15,10 +17,10 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
                           << ", the inputs have " << n << " columns");
 
   // For each live row r and column j: Z(r, j) = Σ_i Y(r, i)·W(i, j) over column j of W, rows i
-  // ascending (a CSC column is sorted), accumulated in float from 0. Terms with Y(r, i) = 0 add an
-  // exact 0, so this equals the sum over the nonzeros alone. Up to `batch` live rows are computed
-  // side by side, each with its own accumulator: no sum is reordered, the rows only share the
-  // loop over W (which lets the compiler overlap the otherwise latency-bound additions).
+  // ascending (a CSC column is sorted), accumulated in float from 0 with impl::multiply_add. Terms with Y(r, i) = 0 add
+  // an exact 0, so this equals the sum over the nonzeros alone. Up to `batch` live rows are computed side by side, each
+  // with its own accumulator: no sum is reordered, the rows only share the loop over W (which lets the compiler overlap
+  // the otherwise latency-bound additions).
   constexpr int batch = 8;
   HostCsr y = to_csr(inputs);
   HostCsr next;
@@ -59,7 +61,7 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
           float const w = values(k);
           float const *yi = &y_dense[row_idx(k) * batch];
           for (int b = 0; b < batch; ++b)
-            z[b] += yi[b] * w;
+            z[b] = impl::multiply_add(yi[b], w, z[b]);
         }
         for (int b = 0; b < batch; ++b)
         {
@@ -118,6 +120,11 @@ double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> cons
     y_nnz = l < layers.size() ? static_cast<double>(layers[l].nnz) : 0.0;
   }
   return total;
+}
+
+bool multiply_add_is_fused()
+{
+  return SDNN_IMPL_FUSED_MULTIPLY_ADD != 0;
 }
 
 } // namespace sdnn

@@ -1,7 +1,14 @@
 #include "Sdnn_Tile.hpp"
 
+#include "Sdnn_MultiplyAdd.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
+#if defined(__GNUC__) && (defined(__AVX__) || defined(__SSE__))
+#include <immintrin.h>
+#endif
 
 namespace sdnn::impl
 {
@@ -10,18 +17,24 @@ namespace
 {
 #if defined(__GNUC__)
 // Native SIMD vectors through the GCC/Clang vector extension (host compilers of Kokkos' host backends): a
-// dense-panel column (panel_rows floats) is `lanes_per_column` such vectors, kept in registers while the
-// column is accumulated. Loads and stores go through memcpy (no alignment assumed).
-#if defined(__AVX__)
-constexpr int simd_bytes = 32;
+// dense-panel column (panel_rows floats) is `vectors_per_column` such vectors. With AVX-512 or AVX2 they are
+// the intrinsics' own types (the same vector-extension types), so the fused multiply-add can be the
+// intrinsic. Loads and stores go through memcpy (no alignment assumed).
+#if defined(__AVX512F__)
+using Simd = __m512;
+#elif defined(__AVX__)
+using Simd = __m256;
 #else
-constexpr int simd_bytes = 16;
+using Simd = float __attribute__((vector_size(16)));
 #endif
-using Simd = float __attribute__((vector_size(simd_bytes)));
+constexpr int simd_bytes = sizeof(Simd);
 using SimdCount = std::int32_t __attribute__((vector_size(simd_bytes)));
 constexpr int simd_width = simd_bytes / static_cast<int>(sizeof(float));
 constexpr int vectors_per_column = panel_rows / simd_width;
 static_assert(panel_rows % simd_width == 0, "a panel column must be a whole number of SIMD vectors");
+/// Columns updated together by the dense kernel: their accumulators (vectors_per_column each) stay in
+/// registers (32 vector registers with AVX-512, 16 otherwise, a few kept for Y, W and the activation).
+constexpr int block_columns = std::min(16, ((simd_bytes == 64 ? 32 : 16) - 4) / vectors_per_column);
 inline Simd load_simd(float const *p)
 {
   Simd v;
@@ -32,6 +45,89 @@ inline void store_simd(float *p, Simd v)
 {
   std::memcpy(p, &v, sizeof v);
 }
+inline Simd splat(float x)
+{
+#if defined(__AVX512F__)
+  return _mm512_set1_ps(x);
+#elif defined(__AVX__)
+  return _mm256_set1_ps(x);
+#else
+  Simd v;
+  for (int i = 0; i < simd_width; ++i)
+    v[i] = x;
+  return v;
+#endif
+}
+/// z + y·w lane by lane, fused exactly when multiply_add (the reference's) is.
+inline Simd multiply_add(Simd y, Simd w, Simd z)
+{
+#if SDNN_IMPL_FUSED_MULTIPLY_ADD && defined(__AVX512F__)
+  return _mm512_fmadd_ps(y, w, z);
+#elif SDNN_IMPL_FUSED_MULTIPLY_ADD && defined(__AVX__)
+  return _mm256_fmadd_ps(y, w, z);
+#elif SDNN_IMPL_FUSED_MULTIPLY_ADD
+  return _mm_fmadd_ps(y, w, z);
+#else
+  Simd const product = y * w;
+  return z + product;
+#endif
+}
+
+/// Z(:, cols[c]) = activate(Y·W(:, cols[c])) for the C columns of one block on one panel. The columns share
+/// their row pattern `rows[0, len)`; W(rows[k], cols[c]) = vals[k·stride + c]. Each Y row is loaded once for
+/// the C columns, each column's sum runs over k ascending (the reference's order), lane by lane.
+template <int C>
+void dense_block(float const *y, float *z, ColumnBlock const &block, float bias, float ymax, SimdCount *nnz_vec)
+{
+  std::int32_t const *rows = block.rows;
+  float const *vals = block.values;
+  std::int64_t const len = block.length, stride = block.stride;
+  constexpr int B = panel_rows, V = vectors_per_column;
+  Simd acc[C][V];
+#pragma GCC unroll 16
+  for (int c = 0; c < C; ++c)
+#pragma GCC unroll 16
+    for (int v = 0; v < V; ++v)
+      acc[c][v] = Simd{};
+  for (std::int64_t k = 0; k < len; ++k)
+  {
+    float const *yi = y + std::int64_t(rows[k]) * B;
+    Simd yv[V];
+#pragma GCC unroll 16
+    for (int v = 0; v < V; ++v)
+      yv[v] = load_simd(yi + v * simd_width);
+    float const *wk = vals + k * stride;
+#pragma GCC unroll 16
+    for (int c = 0; c < C; ++c)
+    {
+      Simd const wv = splat(wk[c]);
+#pragma GCC unroll 16
+      for (int v = 0; v < V; ++v)
+        acc[c][v] = multiply_add(yv[v], wv, acc[c][v]);
+    }
+  }
+  Simd const zero = {};
+#pragma GCC unroll 16
+  for (int c = 0; c < C; ++c)
+#pragma GCC unroll 16
+    for (int v = 0; v < V; ++v)
+    {
+      Simd t = acc[c][v] + bias;
+      t = t < zero ? zero : t;
+      t = t > ymax ? ymax : t;
+      Simd const out = acc[c][v] != zero ? t : zero;
+      store_simd(z + LayerPointers::column(block, c) * B + v * simd_width, out);
+      nnz_vec[v] -= (out != zero); // a true comparison is -1 in its lane
+    }
+}
+
+using DenseBlockKernel = void (*)(float const *, float *, ColumnBlock const &, float, float, SimdCount *);
+template <std::size_t... C> constexpr auto dense_block_table(std::index_sequence<C...>)
+{
+  return std::array<DenseBlockKernel, sizeof...(C)>{&dense_block<int(C) + 1>...};
+}
+/// dense_blocks[C - 1] updates a block of C columns.
+constexpr auto dense_blocks = dense_block_table(std::make_index_sequence<block_columns>());
 #endif
 
 template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
@@ -40,6 +136,98 @@ template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char cons
                                               size);
 }
 } // namespace
+
+LayerGroups::LayerGroups(HostCsc const &w)
+{
+  std::int64_t const n = w.num_cols();
+  auto const col_ptr = w.col_ptr().data();
+  auto const row_idx = w.row_idx().data();
+  auto const values = w.values().data();
+  // Columns sorted by (pattern hash, pattern, column): equal patterns become adjacent runs.
+  std::vector<std::uint64_t> hash(n);
+  for (std::int64_t j = 0; j < n; ++j)
+  {
+    std::uint64_t h = 0xcbf29ce484222325ull ^ static_cast<std::uint64_t>(col_ptr[j + 1] - col_ptr[j]);
+    for (auto k = col_ptr[j]; k < col_ptr[j + 1]; ++k)
+      h = (h ^ static_cast<std::uint32_t>(row_idx[k])) * 0x100000001b3ull;
+    hash[j] = h;
+  }
+  auto same_pattern = [&](std::int32_t a, std::int32_t b)
+  {
+    return col_ptr[a + 1] - col_ptr[a] == col_ptr[b + 1] - col_ptr[b] &&
+           std::equal(row_idx + col_ptr[a], row_idx + col_ptr[a + 1], row_idx + col_ptr[b]);
+  };
+  m_order.resize(n);
+  for (std::int64_t j = 0; j < n; ++j)
+    m_order[j] = static_cast<std::int32_t>(j);
+  std::sort(m_order.begin(), m_order.end(),
+            [&](std::int32_t a, std::int32_t b)
+            {
+              if (hash[a] != hash[b])
+                return hash[a] < hash[b];
+              if (!same_pattern(a, b))
+                return std::lexicographical_compare(row_idx + col_ptr[a], row_idx + col_ptr[a + 1],
+                                                    row_idx + col_ptr[b], row_idx + col_ptr[b + 1]);
+              return a < b;
+            });
+  m_group_end.resize(n);
+  std::int64_t widest = 0;
+  for (std::int64_t p = 0; p < n;)
+  {
+    std::int64_t e = p + 1;
+    while (e < n && same_pattern(m_order[p], m_order[e]))
+      ++e;
+    std::fill(m_group_end.begin() + p, m_group_end.begin() + e, static_cast<std::int32_t>(e));
+    widest = std::max(widest, e - p);
+    ++m_num_groups;
+    p = e;
+  }
+  if (widest < 2)
+  {
+    *this = LayerGroups();
+    m_num_groups = n;
+    return;
+  }
+  // Values group by group, [k][column of the group].
+  m_base.resize(n);
+  m_stride.resize(n);
+  m_packed.resize(w.nnz());
+  std::int64_t offset = 0;
+  for (std::int64_t p = 0; p < n;)
+  {
+    std::int64_t const e = m_group_end[p], width = e - p;
+    std::int64_t const len = col_ptr[m_order[p] + 1] - col_ptr[m_order[p]];
+    for (std::int64_t q = p; q < e; ++q)
+    {
+      m_base[q] = offset + (q - p);
+      m_stride[q] = static_cast<std::int32_t>(width);
+      for (std::int64_t k = 0; k < len; ++k)
+        m_packed[offset + k * width + (q - p)] = values[col_ptr[m_order[q]] + k];
+    }
+    offset += width * len;
+    p = e;
+  }
+}
+
+LayerPointers LayerGroups::pointers(HostCsc const &w) const
+{
+  LayerPointers out{w.col_ptr().data(), w.row_idx().data(), w.values().data()};
+  if (!m_packed.empty())
+  {
+    out.order = m_order.data();
+    out.group_end = m_group_end.data();
+    out.packed_base = m_base.data();
+    out.packed_stride = m_stride.data();
+    out.packed = m_packed.data();
+  }
+  return out;
+}
+
+std::int64_t LayerGroups::bytes() const
+{
+  return static_cast<std::int64_t>((m_order.size() + m_group_end.size() + m_stride.size() + m_packed.size()) * 4 +
+                                   m_base.size() * 8);
+}
 
 TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_group, std::int64_t sparse_capacity)
     : m_n(n), m_max_rows(std::max<std::int64_t>(max_rows, 1)), m_max_group(std::max(max_group, 1)),
@@ -184,45 +372,29 @@ void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::
     float *z = out + p * stride;
 #if defined(__GNUC__)
     SimdCount nnz_vec[vectors_per_column] = {};
-    Simd const zero = {};
-    for (std::int64_t j = j0; j < j1; ++j)
+    // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
+    for (std::int64_t pos = j0; pos < j1;)
     {
-      // Z(:, j) = Σ_k W(i_k, j)·Y(:, i_k), k ascending: the reference's summation order, lane by lane.
-      Simd acc[vectors_per_column] = {};
-      for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
-      {
-        float const *yi = y + std::int64_t(w.row_idx[k]) * B;
-        float const wk = w.values[k];
-#pragma GCC unroll 16
-        for (int v = 0; v < vectors_per_column; ++v)
-          acc[v] += load_simd(yi + v * simd_width) * wk;
-      }
-#pragma GCC unroll 16
-      for (int v = 0; v < vectors_per_column; ++v)
-      {
-        Simd t = acc[v] + bias;
-        t = t < zero ? zero : t;
-        t = t > ymax ? ymax : t;
-        Simd const out = acc[v] != zero ? t : zero;
-        store_simd(z + j * B + v * simd_width, out);
-        nnz_vec[v] -= (out != zero); // a true comparison is -1 in its lane
-      }
+      auto const block = w.block(pos, j1, block_columns);
+      dense_blocks[block.width - 1](y, z, block, bias, ymax, nnz_vec);
+      pos += block.width;
     }
     std::int32_t lane_nnz[B];
     std::memcpy(lane_nnz, nnz_vec, sizeof lane_nnz);
 #else
     std::int32_t lane_nnz[B] = {};
-    for (std::int64_t j = j0; j < j1; ++j)
+    for (std::int64_t pos = j0; pos < j1; ++pos)
     {
+      auto const block = w.block(pos, pos + 1, 1);
       float acc[B] = {};
-      for (auto k = w.col_ptr[j]; k < w.col_ptr[j + 1]; ++k)
+      for (std::int64_t k = 0; k < block.length; ++k)
       {
-        float const wk = w.values[k];
-        float const *yi = y + std::int64_t(w.row_idx[k]) * B;
+        float const wk = block.values[k * block.stride];
+        float const *yi = y + std::int64_t(block.rows[k]) * B;
         for (int b = 0; b < B; ++b)
-          acc[b] += yi[b] * wk;
+          acc[b] = multiply_add(yi[b], wk, acc[b]);
       }
-      float *zj = z + j * B;
+      float *zj = z + LayerPointers::column(block, 0) * B;
       for (int b = 0; b < B; ++b)
       {
         float const v = activate(acc[b], bias, ymax);
@@ -303,7 +475,8 @@ void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std:
         for (auto e = begin[i]; e < end[i]; ++e)
         {
           std::int64_t const q = idx[e];
-          out[(q / B) * stride + j * B + q % B] += vals[e] * wk;
+          float &z = out[(q / B) * stride + j * B + q % B];
+          z = multiply_add(vals[e], wk, z);
         }
       }
       for (std::int64_t q = 0; q < np * B; ++q)
@@ -339,7 +512,7 @@ void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std:
           acc[q] = 0.0f;
           touched[touched_count++] = q;
         }
-        acc[q] += vals[e] * wk;
+        acc[q] = multiply_add(vals[e], wk, acc[q]);
       }
     }
     std::int64_t pos = out_end[j];

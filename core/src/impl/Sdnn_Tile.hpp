@@ -26,12 +26,76 @@ namespace sdnn::impl
 /// on the challenge networks (32 makes the panel's working set spill out of L1 for RadiX-Net's access pattern).
 inline constexpr int panel_rows = 16;
 
-/// Raw pointers to one layer W (CSC, N × N).
+/// Columns of a layer that share their row pattern, updated together by the dense kernel.
+struct ColumnBlock
+{
+  int width;                ///< columns in the block
+  std::int32_t const *cols; ///< the block's columns cols[0, width), or null: columns first_col + [0, width)
+  std::int64_t first_col;   ///< see cols
+  std::int32_t const *rows; ///< their common rows, ascending, rows[0, length)
+  std::int64_t length;      ///< entries per column
+  float const *values;      ///< W(rows[k], cols[c]) = values[k·stride + c]
+  std::int64_t stride;      ///< see values
+};
+
+/// Raw pointers to one layer W (CSC, N × N), and optionally its columns grouped by row pattern.
+///
+/// The dense kernel walks the columns in "positions": position p is column `order[p]` when the layer was
+/// grouped (LayerGroups), else column p. A layer step covers every position once, in any split of [0, N)
+/// into ranges; the sparse kernels use columns directly.
 struct LayerPointers
 {
   std::int64_t const *col_ptr;
   std::int32_t const *row_idx;
   float const *values;
+  // Grouping (all null: no grouping; every column is its own group).
+  std::int32_t const *order = nullptr;         ///< [N] column at each position; a group's columns adjacent, ascending
+  std::int32_t const *group_end = nullptr;     ///< [N] one past the last position of p's group
+  std::int64_t const *packed_base = nullptr;   ///< [N] index of W(rows[0], order[p]) in packed
+  std::int32_t const *packed_stride = nullptr; ///< [N] width of p's group: W(rows[k], order[p]) at base + k·stride
+  float const *packed = nullptr;               ///< the grouped layer's values, group by group, [k][column]
+
+  /// The block of at most `max_width` columns starting at position `pos`, ending before `end` and inside its group.
+  ColumnBlock block(std::int64_t pos, std::int64_t end, int max_width) const
+  {
+    if (!order)
+    {
+      auto const first = col_ptr[pos];
+      return {1, nullptr, pos, row_idx + first, col_ptr[pos + 1] - first, values + first, 1};
+    }
+    std::int32_t const j = order[pos];
+    auto const first = col_ptr[j];
+    std::int64_t const last = end < group_end[pos] ? end : group_end[pos];
+    int const width = static_cast<int>(last - pos < max_width ? last - pos : max_width);
+    return {
+        width, order + pos, j, row_idx + first, col_ptr[j + 1] - first, packed + packed_base[pos], packed_stride[pos]};
+  }
+
+  /// Column of the block's c-th column.
+  static std::int64_t column(ColumnBlock const &b, int c) { return b.cols ? b.cols[c] : b.first_col + c; }
+};
+
+/// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
+/// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
+/// each Y row once for a whole block of columns. Holds N·(4 ints) + nnz floats; owns what pointers() points to.
+class LayerGroups
+{
+public:
+  LayerGroups() = default;
+  /// Groups `w` (CSC, columns sorted). Layers without any group of two or more columns are left ungrouped.
+  explicit LayerGroups(HostCsc const &w);
+  /// Pointers into `w` and into this grouping (valid while both live).
+  LayerPointers pointers(HostCsc const &w) const;
+  /// Number of groups (N when ungrouped).
+  std::int64_t num_groups() const { return m_num_groups; }
+  /// Bytes held.
+  std::int64_t bytes() const;
+
+private:
+  std::int64_t m_num_groups = 0;
+  std::vector<std::int32_t> m_order, m_group_end, m_stride;
+  std::vector<std::int64_t> m_base;
+  std::vector<float> m_packed;
 };
 
 /// Fused bias + ReLU + clamp, applied only where z != 0 (the challenge's semantics).

@@ -57,6 +57,7 @@ class Sdnn(CMakePackage):
             # The spack test below runs the driver.
             self.define("Sdnn_ENABLE_DRIVERS", True),
             self.define("Sdnn_ENABLE_BENCHMARKS", False),
+            self.define("Sdnn_ENABLE_GRAPHBLAS", False),
             # Spack chooses the target architecture and passes its flags itself.
             self.define("Sdnn_ENABLE_NATIVE", False),
             self.define("Sdnn_ENABLE_WERROR", False),
