@@ -75,6 +75,22 @@ struct DatasetOptions
 /// sdnn::InputError when N has no challenge bias and --bias is absent.
 DatasetOptions parse_dataset_options(Options const &opts, std::string const &command);
 
+/// Tallies what read_matrix() did over a dataset's files (binary-cache hits and writes) and passes its
+/// notes (why a cache was not used) to `progress`.
+struct CacheTally
+{
+  std::function<void(std::string const &)> progress;
+  std::int64_t hits = 0;   ///< files loaded from a valid cache
+  std::int64_t writes = 0; ///< text files parsed and cached now
+  void operator()(ReadInfo const &info)
+  {
+    hits += info.from_cache ? 1 : 0;
+    writes += info.cache_written ? 1 : 0;
+    if (!info.note.empty() && progress)
+      progress(info.note);
+  }
+};
+
 /// The input side of a dataset: Y0 and the truth restricted to it.
 struct DatasetInputs
 {

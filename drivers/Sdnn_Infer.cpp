@@ -221,20 +221,13 @@ int run_infer(int argc, char **argv, int first)
   // ---- I/O (timed apart from inference): rank 0 reads the images and the truth, each layer file
   // is read by one rank and broadcast, then rank 0 deals the input rows. ----
   double const io_start = now_seconds();
-  std::int64_t cache_hits = 0, cache_writes = 0;
-  auto note_cache = [&](ReadInfo const &info)
-  {
-    cache_hits += info.from_cache ? 1 : 0;
-    cache_writes += info.cache_written ? 1 : 0;
-    if (!info.note.empty())
-      progress(info.note);
-  };
+  CacheTally note_cache{progress};
   DatasetInputs inputs;
   ranks.run(
       [&]
       {
         if (ranks.root())
-          inputs = read_dataset_inputs(dataset, note_cache, progress);
+          inputs = read_dataset_inputs(dataset, std::ref(note_cache), progress);
       });
   auto &images = inputs.images;
   auto const &truth = inputs.truth;
@@ -249,8 +242,8 @@ int run_infer(int argc, char **argv, int first)
 #if SDNN_ENABLE_MPI
   auto const network = load_network(ranks.comm, paths.layers, n, bias, read_options, on_layer);
   MPI_Bcast(&num_inputs, 1, MPI_INT64_T, 0, ranks.comm);
-  MPI_Allreduce(MPI_IN_PLACE, &cache_hits, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
-  MPI_Allreduce(MPI_IN_PLACE, &cache_writes, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
+  MPI_Allreduce(MPI_IN_PLACE, &note_cache.hits, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
+  MPI_Allreduce(MPI_IN_PLACE, &note_cache.writes, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
 #else
   auto const network = load_network(paths.layers, n, bias, read_options, on_layer);
 #endif
@@ -352,8 +345,8 @@ int run_infer(int argc, char **argv, int first)
   {
     std::printf("io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
                 io_seconds, static_cast<long long>(num_layers),
-                ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(cache_hits),
-                static_cast<long long>(cache_writes));
+                ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(note_cache.hits),
+                static_cast<long long>(note_cache.writes));
     if (ranks.size > 1 && !reference)
       std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds, ranks.size,
                   opts.str("partition").c_str());

@@ -232,15 +232,8 @@ int run(int argc, char **argv)
 
   // ---- I/O: sdnn's readers, through the binary cache ----
   double const io_start = now_seconds();
-  std::int64_t cache_hits = 0, cache_writes = 0;
-  auto note_cache = [&](ReadInfo const &info)
-  {
-    cache_hits += info.from_cache ? 1 : 0;
-    cache_writes += info.cache_written ? 1 : 0;
-    if (!info.note.empty())
-      progress(info.note);
-  };
-  auto const inputs = read_dataset_inputs(dataset, note_cache, progress);
+  CacheTally note_cache{progress};
+  auto const inputs = read_dataset_inputs(dataset, std::ref(note_cache), progress);
   auto const network = load_network(dataset.paths.layers, dataset.neurons, dataset.bias, dataset.read_options,
                                     [&](int k, ReadInfo const &info)
                                     {
@@ -304,7 +297,8 @@ int run(int argc, char **argv)
   double const peak_mib = peak_memory_mib();
 
   std::printf("io           : %.3f s (1 image file, %d layer files; %lld from binary cache, %lld cached now)\n",
-              io_seconds, num_layers, static_cast<long long>(cache_hits), static_cast<long long>(cache_writes));
+              io_seconds, num_layers, static_cast<long long>(note_cache.hits),
+              static_cast<long long>(note_cache.writes));
   std::printf("setup        : %.3f s (CSC -> GrB_Matrix)\n", setup_seconds);
   std::printf("inference    : %.3f s\n", infer_seconds);
   print_rate_and_work(infer_seconds, inputs.num_inputs, inputs.input_nnz, layers, network, per_layer);

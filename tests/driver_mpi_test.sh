@@ -113,7 +113,7 @@ expect_error_on_every_rank 4 "n1024-l2.tsv:2"
 
 check "ranks that disagree on N"
 mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --neurons 1024 --threads 1 --quiet : \
-  -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --neurons 2048 --threads 1 --quiet
+  -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --neurons 2048 --bias -0.3 --threads 1 --quiet
 expect_error_on_every_rank 2 "disagree on the network"
 
 check "ranks that disagree on L"
