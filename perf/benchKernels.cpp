@@ -69,9 +69,15 @@ double g_peak = 0.0; // measured one-thread multiply-add peak
 bool g_failed = false;
 
 /// The one place that turns a layer into the kernels' LayerPointers (adapt here when LayerPointers changes).
+/// Grouped as the engine groups them (impl::Problem): the dense kernel's blocks of columns sharing their rows.
+/// The groups live as long as the benchmark's layers (kept per layer storage, for the whole run).
 LayerPointers layer_pointers(sdnn::HostCsc const &w)
 {
-  return {w.col_ptr().data(), w.row_idx().data(), w.values().data()};
+  static std::map<float const *, sdnn::impl::LayerGroups> groups;
+  auto it = groups.find(w.values().data());
+  if (it == groups.end())
+    it = groups.emplace(w.values().data(), sdnn::impl::LayerGroups(w)).first;
+  return it->second.pointers(w);
 }
 
 void fail(benchmark::State &state, std::string const &message)
