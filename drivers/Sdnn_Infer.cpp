@@ -368,6 +368,12 @@ int run_infer(int argc, char **argv, int first)
         std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals), ranks.size > 1 ? " (rank 0)" : "");
       std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
                   work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
+      if (work.dense_seconds > 0.0)
+        std::printf("dense kernel : %.4e multiply-adds (live rows x nnz of W) in %.3f thread-s, %.4e MAC/s per "
+                    "thread%s\n",
+                    static_cast<double>(work.dense_multiply_adds), work.dense_seconds,
+                    static_cast<double>(work.dense_multiply_adds) / work.dense_seconds,
+                    ranks.size > 1 ? " (rank 0)" : "");
 #if SDNN_ENABLE_MPI
       if (distribute)
       {

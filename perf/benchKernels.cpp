@@ -549,7 +549,7 @@ void BM_RowOrder(benchmark::State &state)
 
 BENCHMARK(BM_Dense)
     ->ArgNames({"N", "rows", "chunks"})
-    ->ArgsProduct({{1024, 4096}, {1024}, {1, 2}})
+    ->ArgsProduct({{1024, 4096}, {32, 64, 128}, {1}})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SparseSpMM)

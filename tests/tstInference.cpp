@@ -5,6 +5,7 @@
 
 #include <impl/Sdnn_Tile.hpp>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -187,6 +188,35 @@ TEST(Inference, KernelChoicesReallyRunTheirKernel)
   EXPECT_GT(sparse_report.sparse_tile_layers, 0);
   sdnn::infer(space, d[1].inputs, d[1].layers, d[1].bias, options, &dense_report);
   EXPECT_GT(dense_report.dense_tile_layers, dense_report.sparse_tile_layers);
+}
+
+TEST(Inference, DenseKernelCountsItsMultiplyAdds)
+{
+  // Forced dense, every layer l multiplies the rows still alive before it by every entry of W_l: the report's
+  // count is Σ_l live_{l-1} × nnz(W_l), whether the layer runs whole (data) or split by columns (model).
+  Kokkos::DefaultHostExecutionSpace space;
+  auto const &d = datasets()[0];
+  auto const row_idx = d.inputs.row_idx();
+  std::vector<bool> nonempty(d.inputs.num_rows(), false);
+  for (std::size_t k = 0; k < row_idx.extent(0); ++k)
+    nonempty[row_idx(k)] = true;
+  std::int64_t live = std::count(nonempty.begin(), nonempty.end(), true), expected = 0;
+  for (std::size_t l = 0; l < d.layers.size(); ++l)
+  {
+    expected += live * static_cast<std::int64_t>(d.layers[l].nnz());
+    live = d.expected.layers[l].active_rows;
+  }
+  for (auto mode : {sdnn::Parallelism::data, sdnn::Parallelism::model})
+  {
+    InferenceOptions options;
+    options.kernel = sdnn::KernelChoice::dense;
+    options.parallelism = mode;
+    sdnn::WorkReport report;
+    auto const got = sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report);
+    expect_equal_results(got, d.expected, "dense, " + report.parallelism);
+    EXPECT_EQ(report.dense_multiply_adds, expected) << report.parallelism;
+    EXPECT_GT(report.dense_seconds, 0.0) << report.parallelism;
+  }
 }
 
 TEST(Inference, DataThenModelOnASkewedInputMatchesReference)

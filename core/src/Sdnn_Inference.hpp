@@ -92,6 +92,8 @@ struct WorkReport
   std::int64_t dense_tile_layers = 0;  ///< (tile, layer) steps computed on dense panels
   std::int64_t sparse_tile_layers = 0; ///< (tile, layer) steps computed by the sparse two-step SpMM
   std::int64_t split_tile_layers = 0;  ///< steps split by columns among recruited threads (data-then-model)
+  double dense_seconds = 0.0;          ///< thread-seconds spent in the dense kernel (summed over threads)
+  std::int64_t dense_multiply_adds = 0; ///< multiply-adds the dense kernel did: live rows × nnz of the columns updated
   std::int64_t steals = 0;             ///< successful steals (work-stealing)
   std::int64_t workspace_bytes = 0;    ///< memory of the workspaces, allocated once before the layer loop
   /// max / mean of busy_seconds (1 is perfect balance).

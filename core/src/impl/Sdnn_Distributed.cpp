@@ -122,6 +122,8 @@ void accumulate(WorkReport &into, WorkReport const &segment)
   into.dense_tile_layers += segment.dense_tile_layers;
   into.sparse_tile_layers += segment.sparse_tile_layers;
   into.split_tile_layers += segment.split_tile_layers;
+  into.dense_seconds += segment.dense_seconds;
+  into.dense_multiply_adds += segment.dense_multiply_adds;
   into.steals += segment.steals;
   into.workspace_bytes = std::max(into.workspace_bytes, segment.workspace_bytes);
 }
@@ -149,11 +151,13 @@ std::vector<double> pack(RankReport const &r)
                              double(w.sparse_tile_layers),
                              double(w.split_tile_layers),
                              double(w.steals),
-                             double(w.workspace_bytes)};
+                             double(w.workspace_bytes),
+                             w.dense_seconds,
+                             double(w.dense_multiply_adds)};
   out.insert(out.end(), w.busy_seconds.begin(), w.busy_seconds.end());
   return out;
 }
-constexpr std::size_t packed_fields = 20;
+constexpr std::size_t packed_fields = 22;
 
 RankReport unpack(double const *v, std::size_t size, std::string const &parallelism)
 {
@@ -177,6 +181,8 @@ RankReport unpack(double const *v, std::size_t size, std::string const &parallel
   w.split_tile_layers = i64(17);
   w.steals = i64(18);
   w.workspace_bytes = i64(19);
+  w.dense_seconds = v[20];
+  w.dense_multiply_adds = i64(21);
   w.busy_seconds.assign(v + packed_fields, v + size);
   return r;
 }

@@ -259,7 +259,7 @@ public:
     std::int64_t const j0 = c * m_n / g, j1 = (c + 1) * m_n / g;
     ws.begin_chunk(c);
     if (ws.dense())
-      ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
+      dense_chunk(ws, l, j0, j1, c);
     else
     {
       SDNN_REQUIRE(g == 1, "a sparse tile is split by columns only through the three-phase protocol");
@@ -267,6 +267,15 @@ public:
       ws.sparse_plan(m_dense_above);
       ws.sparse_numeric(m_layers[l], 0, m_n, 0, m_bias, m_options.ymax);
     }
+  }
+
+  /// The dense kernel of layer l on the positions [j0, j1) as chunk c, timed and counted for the report.
+  void dense_chunk(TileWorkspace &ws, int l, std::int64_t j0, std::int64_t j1, int c)
+  {
+    Kokkos::Timer timer;
+    std::int64_t const macs = ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
+    Kokkos::atomic_add(&m_dense_seconds, timer.seconds());
+    Kokkos::atomic_add(&m_dense_macs, macs);
   }
 
   /// Merges the chunks of layer l and books the step.
@@ -341,6 +350,8 @@ public:
       report->dense_tile_layers = m_dense_steps;
       report->sparse_tile_layers = m_sparse_steps;
       report->split_tile_layers = m_split_steps;
+      report->dense_seconds = m_dense_seconds;
+      report->dense_multiply_adds = m_dense_macs;
       report->steals = m_steals;
     }
     return out;
@@ -364,6 +375,8 @@ private:
   std::vector<std::int64_t> m_nnz;
   std::vector<TileOutput> m_outputs;
   std::int64_t m_dense_steps = 0;
+  double m_dense_seconds = 0.0;
+  std::int64_t m_dense_macs = 0;
   std::int64_t m_sparse_steps = 0;
   std::int64_t m_split_steps = 0;
   std::int64_t m_steals = 0;
@@ -546,7 +559,7 @@ void run_model(ExecutionSpace const &space, Problem &problem, TileWorkspace &ws,
                              double s = timer.seconds();
                              ws.begin_chunk(c);
                              if (ws.dense())
-                               ws.dense_columns(problem.layer(l), j0, j1, c, problem.bias(), problem.options().ymax);
+                               problem.dense_chunk(ws, l, j0, j1, c);
                              else
                              {
                                // The two-step SpMM split by columns: counts, offsets on one thread, values.

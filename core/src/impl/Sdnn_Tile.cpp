@@ -73,61 +73,88 @@ inline Simd multiply_add(Simd y, Simd w, Simd z)
 #endif
 }
 
-/// Z(:, cols[c]) = activate(Y·W(:, cols[c])) for the C columns of one block on one panel. The columns share
-/// their row pattern `rows[0, len)`; W(rows[k], cols[c]) = vals[k·stride + c]. Each Y row is loaded once for
-/// the C columns, each column's sum runs over k ascending (the reference's order), lane by lane.
-template <int C>
-void dense_block(float const *y, float *z, ColumnBlock const &block, float bias, float ymax, SimdCount *nnz_vec)
+/// Columns updated together by the dense kernel on `together_panels` adjacent panels (AVX-512: two panels,
+/// 2 × 8 accumulators; each Y row load then feeds 8 fused multiply-adds instead of 16, which leaves the
+/// load ports room for the packed-weight broadcasts).
+constexpr int together_panels = vectors_per_column == 1 ? 2 : 1;
+constexpr int together_columns = vectors_per_column == 1 ? 8 : block_columns;
+
+/// Z(:, cols[c]) = activate(Y·W(:, cols[c])) for the C columns of one block on P adjacent panels (panel q at
+/// y + q·panel_stride, z + q·panel_stride). The columns share their row pattern `rows[0, len)`;
+/// W(rows[k], cols[c]) = vals[k·stride + c]. Each Y row is loaded once for the C columns, each column's sum
+/// runs over k ascending (the reference's order), lane by lane. nnz_vec[q·V + v] counts panel q's nonzeros.
+template <int P, int C>
+void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBlock const &block, float bias,
+                 float ymax, SimdCount *nnz_vec)
 {
   std::int32_t const *rows = block.rows;
   float const *vals = block.values;
   std::int64_t const len = block.length, stride = block.stride;
   constexpr int B = panel_rows, V = vectors_per_column;
-  Simd acc[C][V];
+  Simd acc[P][C][V];
 #pragma GCC unroll 16
-  for (int c = 0; c < C; ++c)
+  for (int q = 0; q < P; ++q)
 #pragma GCC unroll 16
-    for (int v = 0; v < V; ++v)
-      acc[c][v] = Simd{};
+    for (int c = 0; c < C; ++c)
+#pragma GCC unroll 16
+      for (int v = 0; v < V; ++v)
+        acc[q][c][v] = Simd{};
   for (std::int64_t k = 0; k < len; ++k)
   {
     float const *yi = y + std::int64_t(rows[k]) * B;
-    Simd yv[V];
+    Simd yv[P][V];
 #pragma GCC unroll 16
-    for (int v = 0; v < V; ++v)
-      yv[v] = load_simd(yi + v * simd_width);
+    for (int q = 0; q < P; ++q)
+#pragma GCC unroll 16
+      for (int v = 0; v < V; ++v)
+        yv[q][v] = load_simd(yi + q * panel_stride + v * simd_width);
     float const *wk = vals + k * stride;
 #pragma GCC unroll 16
     for (int c = 0; c < C; ++c)
     {
       Simd const wv = splat(wk[c]);
 #pragma GCC unroll 16
-      for (int v = 0; v < V; ++v)
-        acc[c][v] = multiply_add(yv[v], wv, acc[c][v]);
+      for (int q = 0; q < P; ++q)
+#pragma GCC unroll 16
+        for (int v = 0; v < V; ++v)
+          acc[q][c][v] = multiply_add(yv[q][v], wv, acc[q][c][v]);
     }
   }
   Simd const zero = {};
+  SimdCount count[P][V] = {}; // in registers: the stores to z could alias nnz_vec
 #pragma GCC unroll 16
   for (int c = 0; c < C; ++c)
+  {
+    float *zc = z + LayerPointers::column(block, c) * B;
+#pragma GCC unroll 16
+    for (int q = 0; q < P; ++q)
+#pragma GCC unroll 16
+      for (int v = 0; v < V; ++v)
+      {
+        Simd t = acc[q][c][v] + bias;
+        t = t < zero ? zero : t;
+        t = t > ymax ? ymax : t;
+        Simd const out = acc[q][c][v] != zero ? t : zero;
+        store_simd(zc + q * panel_stride + v * simd_width, out);
+        count[q][v] -= (out != zero); // a true comparison is -1 in its lane
+      }
+  }
+#pragma GCC unroll 16
+  for (int q = 0; q < P; ++q)
 #pragma GCC unroll 16
     for (int v = 0; v < V; ++v)
-    {
-      Simd t = acc[c][v] + bias;
-      t = t < zero ? zero : t;
-      t = t > ymax ? ymax : t;
-      Simd const out = acc[c][v] != zero ? t : zero;
-      store_simd(z + LayerPointers::column(block, c) * B + v * simd_width, out);
-      nnz_vec[v] -= (out != zero); // a true comparison is -1 in its lane
-    }
+      nnz_vec[q * V + v] += count[q][v];
 }
 
-using DenseBlockKernel = void (*)(float const *, float *, ColumnBlock const &, float, float, SimdCount *);
-template <std::size_t... C> constexpr auto dense_block_table(std::index_sequence<C...>)
+using DenseBlockKernel = void (*)(float const *, float *, std::int64_t, ColumnBlock const &, float, float,
+                                  SimdCount *);
+template <int P, std::size_t... C> constexpr auto dense_block_table(std::index_sequence<C...>)
 {
-  return std::array<DenseBlockKernel, sizeof...(C)>{&dense_block<int(C) + 1>...};
+  return std::array<DenseBlockKernel, sizeof...(C)>{&dense_block<P, int(C) + 1>...};
 }
-/// dense_blocks[C - 1] updates a block of C columns.
-constexpr auto dense_blocks = dense_block_table(std::make_index_sequence<block_columns>());
+/// dense_blocks[C - 1] updates a block of C columns on one panel, together_blocks[C - 1] on together_panels.
+constexpr auto dense_blocks = dense_block_table<1>(std::make_index_sequence<block_columns>());
+constexpr auto together_blocks = dense_block_table<together_panels>(std::make_index_sequence<together_columns>());
 #endif
 
 template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
@@ -357,8 +384,8 @@ void TileWorkspace::begin_chunk(int c)
     std::fill_n(m_marker.data() + c * m_max_rows, m_rows, 0);
 }
 
-void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
-                                  float ymax)
+std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
+                                          float ymax)
 {
   constexpr int B = panel_rows;
   float const *in = buffer(m_cur);
@@ -366,26 +393,47 @@ void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::
   std::int32_t *counts = m_row_nnz.data() + c * m_max_rows;
   std::int64_t const stride = m_n * B;
   std::int64_t const np = panels(m_rows);
+  std::int64_t entries = 0; // nnz of the columns [j0, j1)
+#if defined(__GNUC__)
+  // together_panels panels at a time while there are that many left, then one by one.
+  for (std::int64_t p = 0; p < np;)
+  {
+    float const *y = in + p * stride;
+    float *z = out + p * stride;
+    bool const together = together_panels > 1 && p + together_panels <= np;
+    int const width = together ? together_columns : block_columns;
+    DenseBlockKernel const *kernels = together ? together_blocks.data() : dense_blocks.data();
+    int const count = together ? together_panels : 1;
+    SimdCount nnz_vec[together_panels * vectors_per_column] = {};
+    // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
+    for (std::int64_t pos = j0; pos < j1;)
+    {
+      auto const block = w.block(pos, j1, width);
+      kernels[block.width - 1](y, z, stride, block, bias, ymax, nnz_vec);
+      if (p == 0)
+        entries += block.length * block.width;
+      pos += block.width;
+    }
+    std::int32_t lane_nnz[together_panels * B];
+    std::memcpy(lane_nnz, nnz_vec, sizeof(std::int32_t) * B * count);
+    for (int q = 0; q < count; ++q, ++p)
+    {
+      std::int64_t const lanes = std::min<std::int64_t>(B, m_rows - p * B);
+      for (std::int64_t b = 0; b < lanes; ++b)
+        counts[p * B + b] = lane_nnz[q * B + b];
+    }
+  }
+#else
   for (std::int64_t p = 0; p < np; ++p)
   {
     float const *y = in + p * stride;
     float *z = out + p * stride;
-#if defined(__GNUC__)
-    SimdCount nnz_vec[vectors_per_column] = {};
-    // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
-    for (std::int64_t pos = j0; pos < j1;)
-    {
-      auto const block = w.block(pos, j1, block_columns);
-      dense_blocks[block.width - 1](y, z, block, bias, ymax, nnz_vec);
-      pos += block.width;
-    }
-    std::int32_t lane_nnz[B];
-    std::memcpy(lane_nnz, nnz_vec, sizeof lane_nnz);
-#else
     std::int32_t lane_nnz[B] = {};
     for (std::int64_t pos = j0; pos < j1; ++pos)
     {
       auto const block = w.block(pos, pos + 1, 1);
+      if (p == 0)
+        entries += block.length;
       float acc[B] = {};
       for (std::int64_t k = 0; k < block.length; ++k)
       {
@@ -402,11 +450,12 @@ void TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::
         lane_nnz[b] += v != 0.0f ? 1 : 0;
       }
     }
-#endif
     std::int64_t const lanes = std::min<std::int64_t>(B, m_rows - p * B);
     for (std::int64_t b = 0; b < lanes; ++b)
       counts[p * B + b] = lane_nnz[b];
   }
+#endif
+  return entries * m_rows;
 }
 
 void TileWorkspace::sparse_symbolic(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c)

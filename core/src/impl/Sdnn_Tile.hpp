@@ -144,8 +144,10 @@ public:
   // ---- one layer step ----
   /// Prepares chunk `c` (resets its row counts and markers). Call before the chunk's kernels.
   void begin_chunk(int c);
-  /// Dense panels: Z(:, j0..j1) = activate(Y·W(:, j0..j1)) into the other buffer.
-  void dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias, float ymax);
+  /// Dense panels: Z(:, j0..j1) = activate(Y·W(:, j0..j1)) into the other buffer. Returns the multiply-adds
+  /// done on the live rows (rows × nnz of the columns; the padding lanes of the last panel not counted).
+  std::int64_t dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
+                             float ymax);
   /// Sparse step 1: number of rows of Z(:, j) before activation, for j in [j0, j1).
   void sparse_symbolic(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c);
   /// Between the two steps (one thread): output offsets, and dense output when Z would be too dense.
