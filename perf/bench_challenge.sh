@@ -6,7 +6,8 @@
 # (round 1 runs every configuration once, then round 2, ...) so that the machine's noise hits all alike.
 # The machine's peak multiply-add rate (perf/sdnn_peak) is measured once per thread count.
 # Writes OUT/challenge.csv (one row per configuration: median / min / max seconds and rate, I/O, peak
-# memory, useful MACs and MAC/s, fraction of the peak, rate over GraphBLAS'), prints it as a table with
+# memory, useful MACs and MAC/s, fraction of the peak, rate over GraphBLAS', the dense kernel's MAC/s per
+# thread and its fraction of the peak per thread), prints it as a table with
 # the best sdnn configuration per size and thread count, and plots with gnuplot (data files and
 # scripts beside the PNGs):
 #   OUT/rate-by-mode.png    a panel per size: median rate per mode, a bar per backend (largest thread
@@ -17,9 +18,11 @@
 #
 # Usage: perf/bench_challenge.sh [--sizes "1024 4096"] [--layers L] [--images M] [--modes "data ..."]
 #                                [--backends "openmp threads"] [--threads "1 2"] [--ranks "1 2"]
-#                                [--runs K] [--no-peer] [--out DIR] [--quick]
+#                                [--runs K] [--peer-runs K] [--no-peer] [--out DIR] [--quick]
 #   --threads  total thread counts T; --ranks: P ranks x T/P threads for each T that P divides (MPI
 #              builds only, P = 1 otherwise)
+#   --peer-runs  runs of the GraphBLAS peer (default: --runs; it is 30-40x slower than sdnn: N=4096 takes
+#              ~25 min per run on 2 threads), in the first rounds
 #   --no-peer  without the GraphBLAS peer (a build without -DSdnn_ENABLE_GRAPHBLAS=ON)
 #   --quick    a short smoke configuration: N=1024 only, 6000 images, 2 threads, 2 runs
 # Defaults: the whole suite: N 1024 and 4096, L=120, 60000 images, the five modes, both backends,
@@ -32,7 +35,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 me=bench_challenge.sh
 die() { echo "$me: $*" >&2; exit 2; }
 
-unset sizes layers images modes backends threads_list ranks_list runs
+unset sizes layers images modes backends threads_list ranks_list runs peer_runs
 peer=1 quick=0 out="$root/build/perf-challenge"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -44,10 +47,11 @@ while [[ $# -gt 0 ]]; do
     --threads) threads_list="$2"; shift 2 ;;
     --ranks) ranks_list="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --peer-runs) peer_runs="$2"; shift 2 ;;
     --no-peer) peer=0; shift ;;
     --out) out="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -57,7 +61,8 @@ if [[ $quick = 1 ]]; then
 fi
 : "${sizes:=1024 4096}" "${layers:=120}" "${images:=60000}" "${backends:=openmp threads}" "${threads_list:=1 2}"
 : "${ranks_list:=1 2}" "${runs:=3}" "${modes:=data model manager-worker work-stealing data-then-model}"
-for value in $sizes $layers $images $threads_list $ranks_list $runs; do
+: "${peer_runs:=$runs}"
+for value in $sizes $layers $images $threads_list $ranks_list $runs $peer_runs; do
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "'$value' is not a positive integer"
 done
 [[ -n "$sizes" && -n "$modes" && -n "$backends" && -n "$threads_list" ]] ||
@@ -162,14 +167,20 @@ done
 prefixes=()
 for k in 10 20 40 80; do if ((k < layers)); then prefixes+=("$k"); fi; done
 prefixes+=("$layers")
-bench_total=$((runs * ${#configs[@]} + $(wc -w <<<"$sizes") * ${#prefixes[@]}))
+peer_configs=0
+for config in "${configs[@]}"; do if [[ $config = */graphblas/* ]]; then ((++peer_configs)); fi; done
+bench_total=$((runs * ${#configs[@]} + (peer_runs - runs) * peer_configs + $(wc -w <<<"$sizes") * ${#prefixes[@]}))
 echo "[bench] sdnn $git_hash, $("$sdnn" --version | sed -n '1p'), N=$sizes, L=$layers, $images images," \
   "${#configs[@]} configurations x $runs runs, then ${#prefixes[@]} layer prefixes per size; output in $out" >&2
 
-for ((r = 1; r <= runs; ++r)); do
-  echo "[bench] round $r of $runs" >&2
+rounds=$((runs > peer_runs ? runs : peer_runs))
+for ((r = 1; r <= rounds; ++r)); do
+  echo "[bench] round $r of $rounds" >&2
   for config in "${configs[@]}"; do
     read -r label backend mode p t n <<<"$config"
+    limit=$runs
+    if [[ $backend = graphblas ]]; then limit=$peer_runs; fi
+    if ((r > limit)); then continue; fi
     if [[ $backend = graphblas ]]; then
       bench_run "$label" "$graphblas" --dataset "${data[$n]}" --neurons "$n" --layers "$layers" --threads "$t" --quiet
     else
@@ -201,7 +212,7 @@ if command == "summary":
     peaks = {int(t): float(v) for t, v in read_table(peaks_path)}
     runs_of = collections.OrderedDict()
     for line in open(results):
-        label, *fields = line.rsplit(maxsplit=8)
+        label, *fields = line.rsplit(maxsplit=9)
         runs_of.setdefault(label, []).append([float(x) for x in fields])
     rows = []
     for label, r in runs_of.items():
@@ -214,8 +225,10 @@ if command == "summary":
                    max_s=max(seconds), median_rate=statistics.median(rates), min_rate=min(rates),
                    max_rate=max(rates), io_s=statistics.median(x[4] for x in r), peak_mib=max(x[5] for x in r),
                    useful_macs=r[0][6], median_mac_rate=statistics.median(x[7] for x in r),
-                   peak_macs=peaks[p * t], check="PASSED")
+                   peak_macs=peaks[p * t], dense_mac_rate=statistics.median(x[8] for x in r), check="PASSED")
         row["peak_fraction"] = row["median_mac_rate"] / row["peak_macs"]
+        # The dense kernel's rate per thread against the peak per thread.
+        row["dense_peak_fraction"] = row["dense_mac_rate"] / (row["peak_macs"] / (p * t))
         rows.append(row)
     peer = {(r["size"], r["threads"]): r["median_rate"] for r in rows if r["engine"] == "graphblas"}
     for r in rows:
@@ -223,22 +236,25 @@ if command == "summary":
         r["vs_graphblas"] = r["median_rate"] / g if r["engine"] == "sdnn" and g else None
     columns = ["size", "layers", "images", "engine", "backend", "mode", "ranks", "threads", "runs", "median_s",
                "min_s", "max_s", "median_rate", "min_rate", "max_rate", "io_s", "peak_mib", "useful_macs",
-               "median_mac_rate", "peak_macs", "peak_fraction", "vs_graphblas", "check"]
+               "median_mac_rate", "peak_macs", "peak_fraction", "vs_graphblas", "dense_mac_rate", "dense_peak_fraction",
+               "check"]
     specs = dict(median_s=".4f", min_s=".4f", max_s=".4f", median_rate=".4e", min_rate=".4e", max_rate=".4e",
                  io_s=".3f", peak_mib=".1f", useful_macs=".4e", median_mac_rate=".4e", peak_macs=".4e",
-                 peak_fraction=".4g", vs_graphblas=".4g")
+                 peak_fraction=".4g", vs_graphblas=".4g", dense_mac_rate=".4e", dense_peak_fraction=".4g")
     with open(os.path.join(out, "challenge.csv"), "w") as f:
         f.write(",".join(columns) + "\n")
         for r in rows:
             f.write(",".join(fmt(r[c], specs.get(c, "")) for c in columns) + "\n")
 
     print(f"\n{'N':>6} {'engine':9} {'backend':7} {'mode':15} {'PxT':>5} {'runs':>4} {'median s':>9} {'min s':>8}"
-          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>9} {'x GrB':>6} {'io s':>6} {'MiB':>7}")
+          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>9} {'dense':>7} {'x GrB':>6} {'io s':>6}"
+          f" {'MiB':>7}")
     for r in rows:
         shape = f"{r['ranks']}x{r['threads'] // r['ranks']}"
         print(f"{r['size']:6d} {r['engine']:9} {r['backend'] or '-':7} {r['mode'] or '-':15} {shape:>5} {r['runs']:4d}"
               f" {r['median_s']:9.3f} {r['min_s']:8.3f} {r['max_s']:8.3f} {r['median_rate']:14.4e}"
               f" {fmt(r['median_mac_rate'], '10.3e') or '-':>10} {fmt(100 * r['peak_fraction'], '8.3g') or '-':>8}%"
+              f" {fmt(100 * r['dense_peak_fraction'], '6.3g') or '-':>6}%"
               f" {fmt(r['vs_graphblas'], '6.2f') or '-':>6} {fmt(r['io_s'], '6.2f') or '-':>6}"
               f" {fmt(r['peak_mib'], '7.1f') or '-':>7}")
     print()

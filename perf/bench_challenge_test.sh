@@ -18,7 +18,7 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 peer=()
-expected=("1024,12,300,sdnn,$backend,data,1,2,1," "1024,12,300,sdnn,$backend,manager-worker,1,2,1,")
+expected=("1024,12,300,sdnn,$backend,data,1,2,2," "1024,12,300,sdnn,$backend,manager-worker,1,2,2,")
 if [[ $has_graphblas = 1 ]]; then
   expected+=("1024,12,300,graphblas,,,1,2,1,")
 else
@@ -28,14 +28,15 @@ fi
 status=0
 env "SDNN_BUILD_${backend^^}=$build" SDNN_DATA_DIR="$work/data" SDNN_CACHE_DIR="$work/cache" \
   "$(dirname "$0")/bench_challenge.sh" --sizes 1024 --layers 12 --images 300 --modes "data manager-worker" \
-  --backends "$backend" --threads 2 --ranks 1 --runs 1 "${peer[@]}" --out "$work/out" >"$work/stdout" || status=$?
+  --backends "$backend" --threads 2 --ranks 1 --runs 2 --peer-runs 1 "${peer[@]}" --out "$work/out" >"$work/stdout" || status=$?
 cat "$work/stdout"
 ((status == 0)) || fail "bench_challenge.sh exited with status $status"
 
 csv="$work/out/challenge.csv"
 [[ -f "$csv" ]] || fail "no $csv"
 header="size,layers,images,engine,backend,mode,ranks,threads,runs,median_s,min_s,max_s,median_rate,min_rate,max_rate"
-header+=",io_s,peak_mib,useful_macs,median_mac_rate,peak_macs,peak_fraction,vs_graphblas,check"
+header+=",io_s,peak_mib,useful_macs,median_mac_rate,peak_macs,peak_fraction,vs_graphblas,dense_mac_rate"
+header+=",dense_peak_fraction,check"
 [[ "$(head -1 "$csv")" = "$header" ]] || fail "CSV header is '$(head -1 "$csv")', expected '$header'"
 rows=$(($(wc -l <"$csv") - 1))
 ((rows == ${#expected[@]})) || fail "$rows CSV rows, expected ${#expected[@]}: $(cat "$csv")"
@@ -43,13 +44,16 @@ for prefix in "${expected[@]}"; do
   row="$(grep -F "$prefix" "$csv")" || fail "no CSV row starting $prefix"
   [[ $row = "$prefix"* ]] || fail "CSV row '$row' does not start with $prefix"
   fields=$(awk -F, '{print NF}' <<<"$row")
-  ((fields == 23)) || fail "CSV row '$row' has $fields fields, expected 23"
+  ((fields == 25)) || fail "CSV row '$row' has $fields fields, expected 25"
   [[ $row = *,PASSED ]] || fail "CSV row '$row' does not end with PASSED"
-  # median_s, median_rate, useful_macs, peak_macs are numbers; vs_graphblas is one for sdnn with a peer.
+  # median_s, median_rate, useful_macs, peak_macs are numbers; vs_graphblas is one for sdnn with a peer; the
+  # dense kernel's rate and fraction for sdnn (RadiX-Net layers of 300 images go dense), none for the peer.
   awk -F, -v peer="$has_graphblas" '{
     ok = $10 > 0 && $13 > 0 && $18 > 0 && $20 > 0 && $21 > 0
     if ($4 == "sdnn" && peer == 1) ok = ok && $22 > 0
     if ($4 == "graphblas" || peer == 0) ok = ok && $22 == ""
+    if ($4 == "sdnn") ok = ok && $23 > 0 && $24 > 0
+    if ($4 == "graphblas") ok = ok && $23 == "" && $24 == ""
     exit !ok }' <<<"$row" || fail "CSV row '$row' lacks a figure"
 done
 for png in rate-by-mode rate-vs-layers; do
