@@ -105,7 +105,8 @@ int run_infer(int argc, char **argv, int first)
   opts.add("hash-seed", "S", "key of --hash feistel", "1");
   opts.add("tile-rows", "R",
            "input rows per tile (default: one tile per thread for data, model and\n"
-           "data-then-model, ~16 tiles per thread for the queue modes)");
+           "data-then-model, ~16 tiles per thread for the queue modes, and up to N=2048\n"
+           "at most 1 MiB of dense Y and Z together: 128 rows at N=1024)");
   opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");

@@ -384,15 +384,18 @@ private:
 };
 
 /// Default tile size of each mode: one tile per thread for data-like modes, many small tiles for the queues,
-/// always within a memory budget per workspace buffer. The queues' tiles are also cache-sized: at most 128 rows
-/// (more when N < 512: 256 KiB of dense Y), so that a tile's Y and Z panels stay in the core's L2 cache through
-/// its layers (N=1024, 20000 images, 2 threads, work-stealing: 2.34 s with 64-row tiles, 2.56 s with 128,
-/// 3.21 s with the 625 rows of 16 tiles per thread; medians of 3).
+/// always within a memory budget per workspace buffer. The queues' tiles are also cache-sized when that leaves
+/// them 64 rows or more: 1 MiB of dense Y and Z (128 rows at N=1024), so that a tile's panels stay in the core's
+/// L2 cache through its layers (N=1024, 20000 images, 2 threads, work-stealing: 2.34 s with 64-row tiles,
+/// 2.56 s with 128, 3.21 s with the 625 rows of 16 tiles per thread; medians of 3). From N=4096 on, an L2-sized
+/// tile would hold one or two panels of live rows, too few to reuse the layer's weights (512 KiB at N=4096):
+/// there the tiles stay large and each layer's weights stay in L2 over the tile's panels.
 std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t n, int threads)
 {
   constexpr std::int64_t budget_bytes = std::int64_t(128) << 20;
   std::int64_t const budget = std::max<std::int64_t>(panel_rows, budget_bytes / (4 * n));
-  std::int64_t const cache_rows = std::max<std::int64_t>(128, (std::int64_t(256) << 10) / (4 * n));
+  std::int64_t const l2_rows = (std::int64_t(1) << 20) / (8 * n);
+  std::int64_t const cache_rows = l2_rows >= 64 ? l2_rows : budget;
   std::int64_t const per_thread = (rows + threads - 1) / threads;
   switch (mode)
   {

@@ -82,10 +82,11 @@ constexpr int together_columns = vectors_per_column == 1 ? 8 : block_columns;
 /// Z(:, cols[c]) = activate(Y·W(:, cols[c])) for the C columns of one block on P adjacent panels (panel q at
 /// y + q·panel_stride, z + q·panel_stride). The columns share their row pattern `rows[0, len)`;
 /// W(rows[k], cols[c]) = vals[k·stride + c]. Each Y row is loaded once for the C columns, each column's sum
-/// runs over k ascending (the reference's order), lane by lane. nnz_vec[q·V + v] counts panel q's nonzeros.
+/// runs over k ascending (the reference's order), lane by lane. Adds the nonzeros of each output row to
+/// lane_nnz[q·panel_rows + row of panel q].
 template <int P, int C>
 void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBlock const &block, float bias,
-                 float ymax, SimdCount *nnz_vec)
+                 float ymax, std::int32_t *lane_nnz)
 {
   std::int32_t const *rows = block.rows;
   float const *vals = block.values;
@@ -121,7 +122,7 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
     }
   }
   Simd const zero = {};
-  SimdCount count[P][V] = {}; // in registers: the stores to z could alias nnz_vec
+  SimdCount count[P][V] = {}; // in registers: the stores to z could alias lane_nnz
 #pragma GCC unroll 16
   for (int c = 0; c < C; ++c)
   {
@@ -143,11 +144,17 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
   for (int q = 0; q < P; ++q)
 #pragma GCC unroll 16
     for (int v = 0; v < V; ++v)
-      nnz_vec[q * V + v] += count[q][v];
+    {
+      std::int32_t *lanes = lane_nnz + q * B + v * simd_width;
+      SimdCount sum;
+      std::memcpy(&sum, lanes, sizeof sum);
+      sum += count[q][v];
+      std::memcpy(lanes, &sum, sizeof sum);
+    }
 }
 
 using DenseBlockKernel = void (*)(float const *, float *, std::int64_t, ColumnBlock const &, float, float,
-                                  SimdCount *);
+                                  std::int32_t *);
 template <int P, std::size_t... C> constexpr auto dense_block_table(std::index_sequence<C...>)
 {
   return std::array<DenseBlockKernel, sizeof...(C)>{&dense_block<P, int(C) + 1>...};
@@ -279,6 +286,7 @@ TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_grou
   m_touched = workspace_view<std::int32_t>("Sdnn::tile::touched", m_capacity > 0 ? slots : 0);
   m_col_count = workspace_view<std::int64_t>("Sdnn::tile::col_count", n);
   m_new_id = workspace_view<std::int32_t>("Sdnn::tile::new_id", m_max_rows);
+  m_lane_nnz = workspace_view<std::int32_t>("Sdnn::tile::lane_nnz", m_max_group * panels(m_max_rows) * panel_rows);
 }
 
 std::int64_t TileWorkspace::bytes() const
@@ -286,7 +294,9 @@ std::int64_t TileWorkspace::bytes() const
   std::int64_t total = 0;
   for (int k = 0; k < 2; ++k)
     total += m_buf[k].span() * 4 + m_idx[k].span() * 4 + m_begin[k].span() * 8 + m_end[k].span() * 8;
-  total += (m_orig.span() + m_row_nnz.span() + m_marker.span() + m_acc.span() + m_touched.span() + m_new_id.span()) * 4;
+  total += (m_orig.span() + m_row_nnz.span() + m_marker.span() + m_acc.span() + m_touched.span() + m_new_id.span() +
+            m_lane_nnz.span()) *
+           4;
   return total + m_col_count.span() * 8;
 }
 
@@ -395,34 +405,25 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   std::int64_t const np = panels(m_rows);
   std::int64_t entries = 0; // nnz of the columns [j0, j1)
 #if defined(__GNUC__)
-  // together_panels panels at a time while there are that many left, then one by one.
-  for (std::int64_t p = 0; p < np;)
+  // Column blocks outer, panels inner: a block's weights (length × width floats) stay in L1 while every panel
+  // of the tile (in L2) goes through it, so each layer's weights are read from memory once per tile. The panels
+  // go together_panels at a time, the last one alone when their number is odd.
+  std::int32_t *lane_nnz = m_lane_nnz.data() + c * panels(m_max_rows) * B;
+  std::fill_n(lane_nnz, np * B, 0);
+  std::int64_t const together_end = np - np % together_panels;
+  for (std::int64_t pos = j0; pos < j1;)
   {
-    float const *y = in + p * stride;
-    float *z = out + p * stride;
-    bool const together = together_panels > 1 && p + together_panels <= np;
-    int const width = together ? together_columns : block_columns;
-    DenseBlockKernel const *kernels = together ? together_blocks.data() : dense_blocks.data();
-    int const count = together ? together_panels : 1;
-    SimdCount nnz_vec[together_panels * vectors_per_column] = {};
     // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
-    for (std::int64_t pos = j0; pos < j1;)
-    {
-      auto const block = w.block(pos, j1, width);
-      kernels[block.width - 1](y, z, stride, block, bias, ymax, nnz_vec);
-      if (p == 0)
-        entries += block.length * block.width;
-      pos += block.width;
-    }
-    std::int32_t lane_nnz[together_panels * B];
-    std::memcpy(lane_nnz, nnz_vec, sizeof(std::int32_t) * B * count);
-    for (int q = 0; q < count; ++q, ++p)
-    {
-      std::int64_t const lanes = std::min<std::int64_t>(B, m_rows - p * B);
-      for (std::int64_t b = 0; b < lanes; ++b)
-        counts[p * B + b] = lane_nnz[q * B + b];
-    }
+    auto const block = w.block(pos, j1, together_columns);
+    for (std::int64_t p = 0; p < together_end; p += together_panels)
+      together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax,
+                                       lane_nnz + p * B);
+    for (std::int64_t p = together_end; p < np; ++p)
+      dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, lane_nnz + p * B);
+    entries += block.length * block.width;
+    pos += block.width;
   }
+  std::copy_n(lane_nnz, m_rows, counts);
 #else
   for (std::int64_t p = 0; p < np; ++p)
   {

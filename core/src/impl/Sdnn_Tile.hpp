@@ -188,6 +188,7 @@ private:
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;            // [group][max_rows]
   Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count;          // [N]
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;             // [max_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_lane_nnz;           // [group][panels × panel_rows]
 
   int m_cur = 0;        // buffer holding Y
   bool m_dense = false; // storage of Y
