@@ -14,66 +14,8 @@ SDNN=$1
 WORK=$2
 [[ -x "$SDNN" ]] || { echo "driver_cli_test: FAIL: '$SDNN' is not an executable" >&2; exit 1; }
 
-rm -rf "$WORK"
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-export SDNN_CACHE_DIR="$WORK/cache"
-export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
-
-OUT="$WORK/last.stdout"
-ERR="$WORK/last.stderr"
-RC=0
-CURRENT=""
-
-fail() {
-  {
-    echo "driver_cli_test: FAIL [$CURRENT]: $*"
-    echo "driver_cli_test: command: ${LAST_CMD:-}"
-    echo "driver_cli_test: exit status: $RC"
-    echo "----- stdout -----"
-    cat "$OUT" 2>/dev/null || true
-    echo "----- stderr -----"
-    cat "$ERR" 2>/dev/null || true
-    echo "------------------"
-  } >&2
-  exit 1
-}
-
-check() {
-  CURRENT=$1
-  echo "driver_cli_test: $CURRENT"
-}
-
-# run ARGS...: runs the driver, recording its exit status in RC and its output in $OUT / $ERR.
-run() {
-  LAST_CMD="$SDNN $*"
-  set +e
-  "$SDNN" "$@" >"$OUT" 2>"$ERR"
-  RC=$?
-  set -e
-  if [[ $RC -gt 3 ]]; then
-    fail "the driver crashed or was killed (exit status $RC)"
-  fi
-}
-
-expect_rc() {
-  [[ $RC -eq $1 ]] || fail "expected exit status $1, got $RC"
-}
-# expect_out / expect_err PATTERN: extended regex that must match a line of stdout / stderr.
-expect_out() {
-  grep -Eq -- "$1" "$OUT" || fail "stdout does not match /$1/"
-}
-expect_err() {
-  grep -Eq -- "$1" "$ERR" || fail "stderr does not match /$1/"
-}
-expect_no_out() {
-  if grep -Eq -- "$1" "$OUT"; then fail "stdout unexpectedly matches /$1/"; fi
-}
-expect_err_lines() {
-  local n
-  n=$(wc -l <"$ERR")
-  [[ $n -eq $1 ]] || fail "expected $1 line(s) on stderr, got $n"
-}
+TEST_NAME=driver_cli_test
+source "$(dirname "$0")/cli_test_common.sh"
 
 start_time=$SECONDS
 
@@ -81,57 +23,57 @@ start_time=$SECONDS
 # Help, version and usage errors
 # ---------------------------------------------------------------------------------------------
 check "sdnn --help"
-run --help
+run "$SDNN" --help
 expect_rc 0
 expect_out '^Usage'
 expect_out 'infer'
 expect_out 'generate'
 
 check "sdnn infer --help"
-run infer --help
+run "$SDNN" infer --help
 expect_rc 0
 expect_out '^Usage'
 expect_out '--dataset'
 expect_out '--categories-out'
 
 check "sdnn generate --help"
-run generate --help
+run "$SDNN" generate --help
 expect_rc 0
 expect_out '^Usage'
 expect_out '--out'
 
 check "sdnn --version"
-run --version
+run "$SDNN" --version
 expect_rc 0
 expect_out '^sdnn [0-9]+\.[0-9]+\.[0-9]+'
 
 check "sdnn without arguments exits 2"
-run
+run "$SDNN"
 expect_rc 2
 expect_out '^Usage'
 
 check "unknown command exits 2"
-run frobnicate
+run "$SDNN" frobnicate
 expect_rc 2
 expect_err "unknown command 'frobnicate'"
 
 check "unknown infer option exits 2"
-run infer --no-such-option
+run "$SDNN" infer --no-such-option
 expect_rc 2
 expect_err "unknown option '--no-such-option'"
 
 check "unknown generate option exits 2"
-run generate --out "$WORK/unused" --no-such-option
+run "$SDNN" generate --out "$WORK/unused" --no-such-option
 expect_rc 2
 expect_err "unknown option '--no-such-option'"
 
 check "non-numeric option value exits 2"
-run infer --layers twelve
+run "$SDNN" infer --layers twelve
 expect_rc 2
 expect_err "expects a number"
 
 check "generate without --out exits 2"
-run generate --images synthetic
+run "$SDNN" generate --images synthetic
 expect_rc 2
 expect_err '--out'
 [[ ! -e "$WORK/unused" ]] || fail "a failed generate created $WORK/unused"
@@ -143,7 +85,7 @@ D="$WORK/dataset"
 GEN_ARGS=(generate --out "$D" --layers 12 --images synthetic --num-images 400 --seed 3 --quiet)
 
 check "generate a 12-layer synthetic dataset"
-run "${GEN_ARGS[@]}"
+run "$SDNN" "${GEN_ARGS[@]}"
 expect_rc 0
 for k in $(seq 1 12); do
   [[ -s "$D/neuron1024/n1024-l$k.tsv" ]] || fail "missing or empty layer file $D/neuron1024/n1024-l$k.tsv"
@@ -157,14 +99,14 @@ lines=$(wc -l <"$D/neuron1024/n1024-l1.tsv")
 [[ $lines -eq 32768 ]] || fail "layer 1 has $lines entries, expected 32 * 1024 = 32768"
 
 check "generate again reuses the dataset"
-run "${GEN_ARGS[@]}"
+run "$SDNN" "${GEN_ARGS[@]}"
 expect_rc 0
 expect_out 'reusing'
 
 check "generate regenerates a dataset that lost a file (and the file is back, identical)"
 cp "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved"
 rm "$D/neuron1024/n1024-l5.tsv"
-run "${GEN_ARGS[@]}"
+run "$SDNN" "${GEN_ARGS[@]}"
 expect_rc 0
 expect_no_out 'reusing'
 cmp -s "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved" || fail "regenerated layer 5 differs from the first one"
@@ -175,7 +117,7 @@ cmp -s "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved" || fail "regenerated layer 
 INFER=(infer --dataset "$D" --layers 12 --quiet)
 
 check "infer passes (first run writes the binary cache)"
-run "${INFER[@]}"
+run "$SDNN" "${INFER[@]}"
 expect_rc 0
 expect_out '^check        : PASSED'
 expect_out '^rate         : [0-9.]+e[+-][0-9]+ edges/s'
@@ -184,13 +126,13 @@ ncache=$(find "$SDNN_CACHE_DIR" -type f -name '*.sdnn' | wc -l)
 [[ $ncache -eq 13 ]] || fail "expected 13 cache files in $SDNN_CACHE_DIR, found $ncache"
 
 check "infer again reads the layers from the binary cache"
-run "${INFER[@]}"
+run "$SDNN" "${INFER[@]}"
 expect_rc 0
 expect_out '^check        : PASSED'
 expect_out '^io .* 13 from binary cache, 0 cached now'
 
 check "infer --no-cache passes without touching the cache"
-run "${INFER[@]}" --no-cache
+run "$SDNN" "${INFER[@]}" --no-cache
 expect_rc 0
 expect_out '^check        : PASSED'
 expect_out '^io .* 0 from binary cache, 0 cached now'
@@ -203,7 +145,7 @@ ncat=$(grep -c . "$TRUTH_DEFAULT")
 [[ $ncat -ge 2 ]] || fail "the truth has $ncat categories: too few for the failed-check tests"
 
 check "infer --categories-out writes the truth file"
-run "${INFER[@]}" --categories-out "$WORK/computed-categories.tsv"
+run "$SDNN" "${INFER[@]}" --categories-out "$WORK/computed-categories.tsv"
 expect_rc 0
 expect_out "^categories   : $ncat\$"
 cmp -s "$WORK/computed-categories.tsv" "$TRUTH_DEFAULT" ||
@@ -211,14 +153,14 @@ cmp -s "$WORK/computed-categories.tsv" "$TRUTH_DEFAULT" ||
 
 check "truth copied to WORK_DIR passes with --truth"
 cp "$TRUTH_DEFAULT" "$WORK/truth.tsv"
-run "${INFER[@]}" --truth "$WORK/truth.tsv"
+run "$SDNN" "${INFER[@]}" --truth "$WORK/truth.tsv"
 expect_rc 0
 expect_out "^check        : PASSED against $WORK/truth.tsv \\($ncat rows\\)"
 
 check "truth with one row removed fails with exit 1 (1 extra)"
 removed=$(sed -n 2p "$WORK/truth.tsv")
 sed 2d "$WORK/truth.tsv" >"$WORK/truth-minus-one.tsv"
-run "${INFER[@]}" --truth "$WORK/truth-minus-one.tsv"
+run "$SDNN" "${INFER[@]}" --truth "$WORK/truth-minus-one.tsv"
 expect_rc 1
 expect_out '^check        : FAILED'
 expect_out ' 0 missing \[\], 1 extra \['"$removed"'\]'
@@ -231,13 +173,13 @@ for ((r = 1; r <= 400; ++r)); do
 done
 [[ -n "$added" ]] || fail "every input row is a category: cannot add a false one"
 { cat "$WORK/truth.tsv"; echo "$added"; } | sort -n >"$WORK/truth-plus-one.tsv"
-run "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv"
+run "$SDNN" "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv"
 expect_rc 1
 expect_out '^check        : FAILED'
 expect_out ' 1 missing \['"$added"'\], 0 extra \[\]'
 
 check "--no-check skips a wrong truth"
-run "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv" --no-check
+run "$SDNN" "${INFER[@]}" --truth "$WORK/truth-plus-one.tsv" --no-check
 expect_rc 0
 expect_out '^check        : skipped'
 
@@ -247,7 +189,7 @@ expect_out '^check        : skipped'
 check "non-numeric field in the image file exits 2 naming file:line"
 BAD_IMAGES="$WORK/bad-images.tsv"
 awk 'NR == 7 { print $1 "\tabc\t" $3; next } { print }' "$IMAGES" >"$BAD_IMAGES"
-run "${INFER[@]}" --images "$BAD_IMAGES"
+run "$SDNN" "${INFER[@]}" --images "$BAD_IMAGES"
 expect_rc 2
 expect_err_lines 1
 expect_err "$BAD_IMAGES:7:"
@@ -255,7 +197,7 @@ expect_no_out 'PASSED'
 
 check "missing layer file (empty --weights-dir) exits 2 naming the file"
 mkdir -p "$WORK/empty-weights"
-run "${INFER[@]}" --weights-dir "$WORK/empty-weights"
+run "$SDNN" "${INFER[@]}" --weights-dir "$WORK/empty-weights"
 expect_rc 2
 expect_err_lines 1
 expect_err "$WORK/empty-weights/n1024-l1\\.tsv"
@@ -265,30 +207,30 @@ D2="$WORK/dataset-no-l7"
 mkdir -p "$D2"
 cp -r "$D/neuron1024" "$IMAGES" "$TRUTH_DEFAULT" "$D2/"
 rm "$D2/neuron1024/n1024-l7.tsv"
-run infer --dataset "$D2" --layers 12 --quiet
+run "$SDNN" infer --dataset "$D2" --layers 12 --quiet
 expect_rc 2
 expect_err_lines 1
 expect_err "$D2/neuron1024/n1024-l7"
 
 check "--neurons 4096 against the 1024 dataset exits 2"
-run "${INFER[@]}" --neurons 4096
+run "$SDNN" "${INFER[@]}" --neurons 4096
 expect_rc 2
 expect_err 'sdnn: error: '
 
 check "--neurons 4096 with the 1024 images and weights given explicitly exits 2"
-run "${INFER[@]}" --neurons 4096 --images "$IMAGES" --weights-dir "$D/neuron1024" --truth "$TRUTH_DEFAULT"
+run "$SDNN" "${INFER[@]}" --neurons 4096 --images "$IMAGES" --weights-dir "$D/neuron1024" --truth "$TRUTH_DEFAULT"
 expect_rc 2
 expect_err 'sdnn: error: '
 
 check "--neurons 256 against the 1024 images exits 2 (index beyond the dimension)"
-run "${INFER[@]}" --neurons 256 --bias -0.3 --images "$IMAGES" --no-cache
+run "$SDNN" "${INFER[@]}" --neurons 256 --bias -0.3 --images "$IMAGES" --no-cache
 expect_rc 2
 expect_err_lines 1
 expect_err "$IMAGES:[0-9]+:"
 
 check "truth naming a row beyond the inputs exits 2"
 { cat "$WORK/truth.tsv"; echo 401; } >"$WORK/truth-beyond.tsv"
-run "${INFER[@]}" --truth "$WORK/truth-beyond.tsv"
+run "$SDNN" "${INFER[@]}" --truth "$WORK/truth-beyond.tsv"
 expect_rc 2
 expect_err "$WORK/truth-beyond.tsv"
 
@@ -296,7 +238,7 @@ expect_err "$WORK/truth-beyond.tsv"
 # infer --per-layer
 # ---------------------------------------------------------------------------------------------
 check "infer --per-layer prints one line per layer"
-run "${INFER[@]}" --per-layer
+run "$SDNN" "${INFER[@]}" --per-layer
 expect_rc 0
 nlayer=$(grep -Ec '^layer +[0-9]+ +active-rows +[0-9]+ +nnz +[0-9]+' "$OUT" || true)
 [[ $nlayer -eq 12 ]] || fail "expected 12 'layer' lines, got $nlayer"
@@ -309,7 +251,7 @@ expect_out '^check        : PASSED'
 # ---------------------------------------------------------------------------------------------
 for mode in reference data model manager-worker work-stealing data-then-model; do
   check "infer --mode $mode passes"
-  run "${INFER[@]}" --mode "$mode"
+  run "$SDNN" "${INFER[@]}" --mode "$mode"
   expect_rc 0
   expect_out "mode $mode\$"
   expect_out '^check        : PASSED'
@@ -318,14 +260,14 @@ for mode in reference data model manager-worker work-stealing data-then-model; d
   fi
 done
 check "infer --threads 2 --hash feistel --kernel sparse --tile-rows 50 --recruit slower-first"
-run "${INFER[@]}" --mode data-then-model --threads 2 --hash feistel --kernel sparse --tile-rows 50 --recruit slower-first
+run "$SDNN" "${INFER[@]}" --mode data-then-model --threads 2 --hash feistel --kernel sparse --tile-rows 50 --recruit slower-first
 expect_rc 0
 expect_out 'concurrency 2 '
 expect_out '^parallel     : 2 threads, hash feistel, [0-9]+ tiles of 50 rows, kernel sparse'
 expect_out '^recruitment  : slower-first'
 expect_out '^check        : PASSED'
 check "infer --threads=1 --hash stride --kernel dense --mode work-stealing"
-run "${INFER[@]}" --threads=1 --hash stride --kernel dense --mode work-stealing
+run "$SDNN" "${INFER[@]}" --threads=1 --hash stride --kernel dense --mode work-stealing
 expect_rc 0
 expect_out 'concurrency 1 '
 expect_out '^steals       : [0-9]+'
@@ -334,7 +276,7 @@ for bad in "--mode hybrid" "--hash md5" "--kernel fast" "--recruit random" "--ti
   "--sparse-below 0.9"; do
   check "infer $bad exits 2 with one line"
   # shellcheck disable=SC2086
-  run "${INFER[@]}" $bad
+  run "$SDNN" "${INFER[@]}" $bad
   expect_rc 2
   expect_err "^sdnn infer: "
 done

@@ -18,66 +18,8 @@ for exe in "$GRB" "$SDNN"; do
   [[ -x "$exe" ]] || { echo "graphblas_peer_test: FAIL: '$exe' is not an executable" >&2; exit 1; }
 done
 
-rm -rf "$WORK"
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-export SDNN_CACHE_DIR="$WORK/cache"
-export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
-
-OUT="$WORK/last.stdout"
-ERR="$WORK/last.stderr"
-RC=0
-CURRENT=""
-
-fail() {
-  {
-    echo "graphblas_peer_test: FAIL [$CURRENT]: $*"
-    echo "graphblas_peer_test: command: ${LAST_CMD:-}"
-    echo "graphblas_peer_test: exit status: $RC"
-    echo "----- stdout -----"
-    cat "$OUT" 2>/dev/null || true
-    echo "----- stderr -----"
-    cat "$ERR" 2>/dev/null || true
-    echo "------------------"
-  } >&2
-  exit 1
-}
-
-check() {
-  CURRENT=$1
-  echo "graphblas_peer_test: $CURRENT"
-}
-
-# run EXE ARGS...: runs a program, recording its exit status in RC and its output in $OUT / $ERR.
-run() {
-  LAST_CMD="$*"
-  set +e
-  "$@" >"$OUT" 2>"$ERR"
-  RC=$?
-  set -e
-  if [[ $RC -gt 3 ]]; then
-    fail "the program crashed or was killed (exit status $RC)"
-  fi
-}
-
-expect_rc() {
-  [[ $RC -eq $1 ]] || fail "expected exit status $1, got $RC"
-}
-# expect_out / expect_err PATTERN: extended regex that must match a line of stdout / stderr.
-expect_out() {
-  grep -Eq -- "$1" "$OUT" || fail "stdout does not match /$1/"
-}
-expect_err() {
-  grep -Eq -- "$1" "$ERR" || fail "stderr does not match /$1/"
-}
-expect_no_out() {
-  if grep -Eq -- "$1" "$OUT"; then fail "stdout unexpectedly matches /$1/"; fi
-}
-expect_err_lines() {
-  local n
-  n=$(wc -l <"$ERR")
-  [[ $n -eq $1 ]] || fail "expected $1 line(s) on stderr, got $n"
-}
+TEST_NAME=graphblas_peer_test
+source "$(dirname "$0")/cli_test_common.sh"
 
 start_time=$SECONDS
 
