@@ -16,32 +16,9 @@ SDNN=$1
 WORK=$2
 shift 2
 MPIEXEC=("$@")
-rm -rf "$WORK"
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-export SDNN_CACHE_DIR="$WORK/cache"
-export OMP_PROC_BIND=${OMP_PROC_BIND:-false} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
-OUT="$WORK/last.stdout"
-ERR="$WORK/last.stderr"
-RC=0
-CURRENT=""
-
-fail() {
-  {
-    echo "driver_mpi_test: FAIL [$CURRENT]: $*"
-    echo "driver_mpi_test: command: ${LAST_CMD:-}"
-    echo "driver_mpi_test: exit status: $RC"
-    echo "----- stdout -----"
-    cat "$OUT" 2>/dev/null || true
-    echo "----- stderr -----"
-    cat "$ERR" 2>/dev/null || true
-  } >&2
-  exit 1
-}
-check() {
-  CURRENT=$1
-  echo "driver_mpi_test: $CURRENT"
-}
+TEST_NAME=driver_mpi_test
+source "$(dirname "$0")/cli_test_common.sh"
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 # mpi NP ARGS...: `sdnn ARGS` on NP ranks, at most 300 s.
 mpi() {
   local np=$1
