@@ -32,9 +32,6 @@ using SimdCount = std::int32_t __attribute__((vector_size(simd_bytes)));
 constexpr int simd_width = simd_bytes / static_cast<int>(sizeof(float));
 constexpr int vectors_per_column = panel_rows / simd_width;
 static_assert(panel_rows % simd_width == 0, "a panel column must be a whole number of SIMD vectors");
-/// Columns updated together by the dense kernel: their accumulators (vectors_per_column each) stay in
-/// registers (32 vector registers with AVX-512, 16 otherwise, a few kept for Y, W and the activation).
-constexpr int block_columns = std::min(16, ((simd_bytes == 64 ? 32 : 16) - 4) / vectors_per_column);
 inline Simd load_simd(float const *p)
 {
   Simd v;
@@ -73,11 +70,12 @@ inline Simd multiply_add(Simd y, Simd w, Simd z)
 #endif
 }
 
-/// Columns updated together by the dense kernel on `together_panels` adjacent panels (AVX-512: two panels,
-/// 2 × 8 accumulators; each Y row load then feeds 8 fused multiply-adds instead of 16, which leaves the
-/// load ports room for the packed-weight broadcasts).
+/// Adjacent panels updated together by the dense kernel, and the columns of one block. AVX-512: two panels
+/// x 8 columns = 16 accumulators, so each Y row load feeds 8 fused multiply-adds, which leaves the load ports
+/// room for the packed-weight broadcasts. Otherwise one panel, and as many columns as 16 vector registers hold
+/// accumulators for (vectors_per_column each; 4 registers kept for Y, W and the activation).
 constexpr int together_panels = vectors_per_column == 1 ? 2 : 1;
-constexpr int together_columns = vectors_per_column == 1 ? 8 : block_columns;
+constexpr int block_columns = vectors_per_column == 1 ? 8 : std::min(16, (16 - 4) / vectors_per_column);
 
 /// Z(:, cols[c]) = activate(Y·W(:, cols[c])) for the C columns of one block on P adjacent panels (panel q at
 /// y + q·panel_stride, z + q·panel_stride). The columns share their row pattern `rows[0, len)`;
@@ -161,7 +159,7 @@ template <int P, std::size_t... C> constexpr auto dense_block_table(std::index_s
 }
 /// dense_blocks[C - 1] updates a block of C columns on one panel, together_blocks[C - 1] on together_panels.
 constexpr auto dense_blocks = dense_block_table<1>(std::make_index_sequence<block_columns>());
-constexpr auto together_blocks = dense_block_table<together_panels>(std::make_index_sequence<together_columns>());
+constexpr auto together_blocks = dense_block_table<together_panels>(std::make_index_sequence<block_columns>());
 #endif
 
 template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
@@ -414,7 +412,7 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   for (std::int64_t pos = j0; pos < j1;)
   {
     // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
-    auto const block = w.block(pos, j1, together_columns);
+    auto const block = w.block(pos, j1, block_columns);
     for (std::int64_t p = 0; p < together_end; p += together_panels)
       together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax,
                                        lane_nnz + p * B);
