@@ -70,6 +70,29 @@ inline Simd multiply_add(Simd y, Simd w, Simd z)
 #endif
 }
 
+/// activate() lane by lane on the sums `acc` (bias and ymax in every lane); adds 1 to count[lane] where the result
+/// is nonzero. With AVX-512: min(acc + bias, ymax) where acc != 0 and acc + bias > 0, else 0 (the scalar
+/// activate()'s values for finite sums) in two compares into mask registers and three masked operations.
+inline Simd activate_counting(Simd acc, Simd bias, Simd ymax, SimdCount &count)
+{
+#if defined(__AVX512F__)
+  __mmask16 const nonzero = _mm512_cmp_ps_mask(acc, _mm512_setzero_ps(), _CMP_NEQ_OQ);
+  Simd const t = _mm512_add_ps(acc, bias);
+  __mmask16 const positive = _mm512_mask_cmp_ps_mask(nonzero, t, _mm512_setzero_ps(), _CMP_GT_OQ);
+  count = reinterpret_cast<SimdCount>(_mm512_mask_sub_epi32(reinterpret_cast<__m512i>(count), positive,
+                                                            reinterpret_cast<__m512i>(count), _mm512_set1_epi32(-1)));
+  return _mm512_maskz_min_ps(positive, t, ymax);
+#else
+  Simd const zero = {};
+  Simd t = acc + bias;
+  t = t < zero ? zero : t;
+  t = t > ymax ? ymax : t;
+  Simd const out = acc != zero ? t : zero;
+  count -= (out != zero); // a true comparison is -1 in its lane
+  return out;
+#endif
+}
+
 /// Adjacent panels updated together by the dense kernel, and the columns of one block. AVX-512: two panels
 /// x 8 columns = 16 accumulators, so each Y row load feeds 8 fused multiply-adds, which leaves the load ports
 /// room for the packed-weight broadcasts. Otherwise one panel, and as many columns as 16 vector registers hold
@@ -119,7 +142,7 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
           acc[q][c][v] = multiply_add(yv[q][v], wv, acc[q][c][v]);
     }
   }
-  Simd const zero = {};
+  Simd const bias_v = splat(bias), ymax_v = splat(ymax);
   SimdCount count[P][V] = {}; // in registers: the stores to z could alias lane_nnz
 #pragma GCC unroll 16
   for (int c = 0; c < C; ++c)
@@ -129,14 +152,8 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
     for (int q = 0; q < P; ++q)
 #pragma GCC unroll 16
       for (int v = 0; v < V; ++v)
-      {
-        Simd t = acc[q][c][v] + bias;
-        t = t < zero ? zero : t;
-        t = t > ymax ? ymax : t;
-        Simd const out = acc[q][c][v] != zero ? t : zero;
-        store_simd(zc + q * panel_stride + v * simd_width, out);
-        count[q][v] -= (out != zero); // a true comparison is -1 in its lane
-      }
+        store_simd(zc + q * panel_stride + v * simd_width,
+                   activate_counting(acc[q][c][v], bias_v, ymax_v, count[q][v]));
   }
 #pragma GCC unroll 16
   for (int q = 0; q < P; ++q)
