@@ -104,9 +104,9 @@ int run_infer(int argc, char **argv, int first)
   opts.add("hash", "HASH", "row hashing before tiling: none, stride (the papers' interleave), feistel", "none");
   opts.add("hash-seed", "S", "key of --hash feistel", "1");
   opts.add("tile-rows", "R",
-           "input rows per tile (default: one tile per thread for data, model and\n"
-           "data-then-model, ~16 tiles per thread for the queue modes, and up to N=2048\n"
-           "at most 1 MiB of dense Y and Z together: 128 rows at N=1024)");
+           "input rows per tile (default: one tile for model, one per thread for data and\n"
+           "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
+           "up to N=2048 at most 1 MiB of dense Y and Z together: 128 rows at N=1024)");
   opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");
@@ -375,6 +375,9 @@ int run_infer(int argc, char **argv, int first)
                     static_cast<double>(work.dense_multiply_adds), work.dense_seconds,
                     static_cast<double>(work.dense_multiply_adds) / work.dense_seconds,
                     ranks.size > 1 ? " (rank 0)" : "");
+      if (double const median = work.dense_median_rate(); median > 0.0)
+        std::printf("dense median : %.4e MAC/s per thread (median step rate, weighted by multiply-adds, +-%.1f %%)%s\n",
+                    median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
 #if SDNN_ENABLE_MPI
       if (distribute)
       {

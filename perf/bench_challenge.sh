@@ -7,7 +7,8 @@
 # The machine's peak multiply-add rate (perf/sdnn_peak) is measured once per thread count.
 # Writes OUT/challenge.csv (one row per configuration: median / min / max seconds and rate, I/O, peak
 # memory, useful MACs and MAC/s, fraction of the peak, rate over GraphBLAS', the dense kernel's MAC/s per
-# thread and its fraction of the peak per thread), prints it as a table with
+# thread and its fraction of the peak per thread, the same for the kernel's median step rate weighted by
+# multiply-adds: the driver's 'dense median' line), prints it as a table with
 # the best sdnn configuration per size and thread count, and plots with gnuplot (data files and
 # scripts beside the PNGs):
 #   OUT/rate-by-mode.png    a panel per size: median rate per mode, a bar per backend (largest thread
@@ -212,7 +213,7 @@ if command == "summary":
     peaks = {int(t): float(v) for t, v in read_table(peaks_path)}
     runs_of = collections.OrderedDict()
     for line in open(results):
-        label, *fields = line.rsplit(maxsplit=9)
+        label, *fields = line.rsplit(maxsplit=10)
         runs_of.setdefault(label, []).append([float(x) for x in fields])
     rows = []
     for label, r in runs_of.items():
@@ -225,10 +226,12 @@ if command == "summary":
                    max_s=max(seconds), median_rate=statistics.median(rates), min_rate=min(rates),
                    max_rate=max(rates), io_s=statistics.median(x[4] for x in r), peak_mib=max(x[5] for x in r),
                    useful_macs=r[0][6], median_mac_rate=statistics.median(x[7] for x in r),
-                   peak_macs=peaks[p * t], dense_mac_rate=statistics.median(x[8] for x in r), check="PASSED")
+                   peak_macs=peaks[p * t], dense_mac_rate=statistics.median(x[8] for x in r),
+                   dense_median_rate=statistics.median(x[9] for x in r), check="PASSED")
         row["peak_fraction"] = row["median_mac_rate"] / row["peak_macs"]
         # The dense kernel's rate per thread against the peak per thread.
         row["dense_peak_fraction"] = row["dense_mac_rate"] / (row["peak_macs"] / (p * t))
+        row["dense_median_peak_fraction"] = row["dense_median_rate"] / (row["peak_macs"] / (p * t))
         rows.append(row)
     peer = {(r["size"], r["threads"]): r["median_rate"] for r in rows if r["engine"] == "graphblas"}
     for r in rows:
@@ -237,17 +240,18 @@ if command == "summary":
     columns = ["size", "layers", "images", "engine", "backend", "mode", "ranks", "threads", "runs", "median_s",
                "min_s", "max_s", "median_rate", "min_rate", "max_rate", "io_s", "peak_mib", "useful_macs",
                "median_mac_rate", "peak_macs", "peak_fraction", "vs_graphblas", "dense_mac_rate", "dense_peak_fraction",
-               "check"]
+               "dense_median_rate", "dense_median_peak_fraction", "check"]
     specs = dict(median_s=".4f", min_s=".4f", max_s=".4f", median_rate=".4e", min_rate=".4e", max_rate=".4e",
                  io_s=".3f", peak_mib=".1f", useful_macs=".4e", median_mac_rate=".4e", peak_macs=".4e",
-                 peak_fraction=".4g", vs_graphblas=".4g", dense_mac_rate=".4e", dense_peak_fraction=".4g")
+                 peak_fraction=".4g", vs_graphblas=".4g", dense_mac_rate=".4e", dense_peak_fraction=".4g",
+                 dense_median_rate=".4e", dense_median_peak_fraction=".4g")
     with open(os.path.join(out, "challenge.csv"), "w") as f:
         f.write(",".join(columns) + "\n")
         for r in rows:
             f.write(",".join(fmt(r[c], specs.get(c, "")) for c in columns) + "\n")
 
     print(f"\n{'N':>6} {'engine':9} {'backend':7} {'mode':15} {'PxT':>5} {'runs':>4} {'median s':>9} {'min s':>8}"
-          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>9} {'dense':>7} {'x GrB':>6} {'io s':>6}"
+          f" {'max s':>8} {'rate (edges/s)':>14} {'MAC/s':>10} {'of peak':>9} {'dense':>7} {'med':>7} {'x GrB':>6} {'io s':>6}"
           f" {'MiB':>7}")
     for r in rows:
         shape = f"{r['ranks']}x{r['threads'] // r['ranks']}"
@@ -255,6 +259,7 @@ if command == "summary":
               f" {r['median_s']:9.3f} {r['min_s']:8.3f} {r['max_s']:8.3f} {r['median_rate']:14.4e}"
               f" {fmt(r['median_mac_rate'], '10.3e') or '-':>10} {fmt(100 * r['peak_fraction'], '8.3g') or '-':>8}%"
               f" {fmt(100 * r['dense_peak_fraction'], '6.3g') or '-':>6}%"
+              f" {fmt(100 * r['dense_median_peak_fraction'], '6.3g') or '-':>6}%"
               f" {fmt(r['vs_graphblas'], '6.2f') or '-':>6} {fmt(r['io_s'], '6.2f') or '-':>6}"
               f" {fmt(r['peak_mib'], '7.1f') or '-':>7}")
     print()

@@ -36,7 +36,7 @@ csv="$work/out/challenge.csv"
 [[ -f "$csv" ]] || fail "no $csv"
 header="size,layers,images,engine,backend,mode,ranks,threads,runs,median_s,min_s,max_s,median_rate,min_rate,max_rate"
 header+=",io_s,peak_mib,useful_macs,median_mac_rate,peak_macs,peak_fraction,vs_graphblas,dense_mac_rate"
-header+=",dense_peak_fraction,check"
+header+=",dense_peak_fraction,dense_median_rate,dense_median_peak_fraction,check"
 [[ "$(head -1 "$csv")" = "$header" ]] || fail "CSV header is '$(head -1 "$csv")', expected '$header'"
 rows=$(($(wc -l <"$csv") - 1))
 ((rows == ${#expected[@]})) || fail "$rows CSV rows, expected ${#expected[@]}: $(cat "$csv")"
@@ -44,7 +44,7 @@ for prefix in "${expected[@]}"; do
   row="$(grep -F "$prefix" "$csv")" || fail "no CSV row starting $prefix"
   [[ $row = "$prefix"* ]] || fail "CSV row '$row' does not start with $prefix"
   fields=$(awk -F, '{print NF}' <<<"$row")
-  ((fields == 25)) || fail "CSV row '$row' has $fields fields, expected 25"
+  ((fields == 27)) || fail "CSV row '$row' has $fields fields, expected 27"
   [[ $row = *,PASSED ]] || fail "CSV row '$row' does not end with PASSED"
   # median_s, median_rate, useful_macs, peak_macs are numbers; vs_graphblas is one for sdnn with a peer; the
   # dense kernel's rate and fraction for sdnn (RadiX-Net layers of 300 images go dense), none for the peer.
@@ -52,8 +52,8 @@ for prefix in "${expected[@]}"; do
     ok = $10 > 0 && $13 > 0 && $18 > 0 && $20 > 0 && $21 > 0
     if ($4 == "sdnn" && peer == 1) ok = ok && $22 > 0
     if ($4 == "graphblas" || peer == 0) ok = ok && $22 == ""
-    if ($4 == "sdnn") ok = ok && $23 > 0 && $24 > 0
-    if ($4 == "graphblas") ok = ok && $23 == "" && $24 == ""
+    if ($4 == "sdnn") ok = ok && $23 > 0 && $24 > 0 && $25 > 0 && $26 > 0
+    if ($4 == "graphblas") ok = ok && $23 == "" && $24 == "" && $25 == "" && $26 == ""
     exit !ok }' <<<"$row" || fail "CSV row '$row' lacks a figure"
 done
 for png in rate-by-mode rate-vs-layers; do

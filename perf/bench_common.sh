@@ -4,9 +4,10 @@
 #        runs one inference (COMMAND prints the driver's report, or a peer program's report in the same
 #        lines), fails unless its check PASSED (--unchecked: a --no-check run, its check skipped), and
 #        records "LABEL seconds rate imbalance rows-moved io-seconds peak-MiB useful-MACs MAC/s
-#        dense-MAC/s-per-thread" in $bench_results; the report stays in $bench_output and its figures in
-#        bench_seconds, bench_rate, bench_imbalance, bench_moved, bench_io, bench_peak_mib, bench_macs,
-#        bench_mac_rate, bench_dense_rate (the driver's 'dense kernel' line, nan without one). The progress
+#        dense-MAC/s-per-thread dense-median-MAC/s-per-thread" in $bench_results; the report stays in
+#        $bench_output and its figures in bench_seconds, bench_rate, bench_imbalance, bench_moved, bench_io,
+#        bench_peak_mib, bench_macs, bench_mac_rate, bench_dense_rate, bench_dense_median (the driver's 'dense
+#        kernel' and 'dense median' lines, nan without them). The progress
 #        line on stderr counts the runs ("run i of n") when bench_total is set.
 #   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
 #                                label (in the given order), printed and written to CSV; a label
@@ -38,10 +39,11 @@ bench_run() {
   bench_macs=$(awk '/^macs/ {print $3}' <<<"$out")
   bench_mac_rate=$(sed -n 's/^macs .*, \([0-9.e+-]*\) MAC\/s.*/\1/p' <<<"$out")
   bench_dense_rate=$(sed -n 's/^dense kernel .*, \([0-9.e+-]*\) MAC\/s per thread.*/\1/p' <<<"$out")
+  bench_dense_median=$(sed -n 's/^dense median : \([0-9.e+-]*\) MAC\/s per thread.*/\1/p' <<<"$out")
   : "${bench_imbalance:=1}" "${bench_moved:=0}" "${bench_io:=nan}" "${bench_peak_mib:=nan}" "${bench_macs:=nan}"
-  : "${bench_mac_rate:=nan}" "${bench_dense_rate:=nan}"
+  : "${bench_mac_rate:=nan}" "${bench_dense_rate:=nan}" "${bench_dense_median:=nan}"
   echo "$label $bench_seconds $bench_rate $bench_imbalance $bench_moved $bench_io $bench_peak_mib $bench_macs" \
-    "$bench_mac_rate $bench_dense_rate" >>"$bench_results"
+    "$bench_mac_rate $bench_dense_rate $bench_dense_median" >>"$bench_results"
   local count=""
   ((++bench_done))
   if ((bench_total > 0)); then count="run $bench_done of $bench_total, "; fi
@@ -55,7 +57,7 @@ import statistics, sys
 path, csv, *order = sys.argv[1:]
 rows = {}
 for line in open(path):
-    label, s, rate, imb, moved = line.rsplit(maxsplit=9)[:5]
+    label, s, rate, imb, moved = line.rsplit(maxsplit=10)[:5]
     rows.setdefault(label, []).append((float(s), float(rate), float(imb), int(moved)))
 ref = statistics.median(r[0] for r in rows["reference"]) if "reference" in rows else None
 if ref and "reference" not in order:

@@ -69,6 +69,9 @@ void expect_reference_everywhere(sdnn::test::Dataset const &d, std::vector<int> 
         {
           rows_start += r.rows_start;
           rows_end += r.rows_end;
+          // The dense-rate histogram crosses the gather whole: its multiply-adds are the rank's count.
+          auto const &h = r.work.dense_rate_histogram;
+          EXPECT_EQ(std::accumulate(h.begin(), h.end(), std::int64_t(0)), r.work.dense_multiply_adds) << what;
         }
         EXPECT_EQ(rows_start, d.inputs.num_rows()) << what;
         EXPECT_EQ(rows_end, static_cast<std::int64_t>(d.expected.categories.size())) << what;

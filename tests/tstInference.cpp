@@ -6,7 +6,9 @@
 #include <impl/Sdnn_Tile.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -216,7 +218,42 @@ TEST(Inference, DenseKernelCountsItsMultiplyAdds)
     expect_equal_results(got, d.expected, "dense, " + report.parallelism);
     EXPECT_EQ(report.dense_multiply_adds, expected) << report.parallelism;
     EXPECT_GT(report.dense_seconds, 0.0) << report.parallelism;
+    // Every multiply-add is in the rate histogram once; the median is a rate some step ran at.
+    auto const &h = report.dense_rate_histogram;
+    ASSERT_EQ(h.size(), static_cast<std::size_t>(sdnn::WorkReport::dense_rate_bins)) << report.parallelism;
+    EXPECT_EQ(std::accumulate(h.begin(), h.end(), std::int64_t(0)), expected) << report.parallelism;
+    int const bin = sdnn::WorkReport::dense_rate_bin(report.dense_median_rate());
+    EXPECT_GT(h[bin], 0) << report.parallelism;
   }
+}
+
+TEST(Inference, DenseMedianRateIsWeightedByMultiplyAdds)
+{
+  using sdnn::WorkReport;
+  // Bins: 16 per doubling from 2^20; a rate r falls in floor(16 (log2 r - 20)), clamped to the range.
+  EXPECT_EQ(WorkReport::dense_rate_bin(0.0), 0);
+  EXPECT_EQ(WorkReport::dense_rate_bin(1.0), 0);
+  EXPECT_EQ(WorkReport::dense_rate_bin(std::exp2(20.0)), 0);
+  EXPECT_EQ(WorkReport::dense_rate_bin(std::exp2(21.0) * 1.001), 16);
+  EXPECT_EQ(WorkReport::dense_rate_bin(std::exp2(36.0) * 1.001), 256);
+  EXPECT_EQ(WorkReport::dense_rate_bin(1e30), WorkReport::dense_rate_bins - 1);
+  WorkReport report;
+  EXPECT_EQ(report.dense_median_rate(), 0.0);
+  report.dense_rate_histogram.assign(WorkReport::dense_rate_bins, 0);
+  // 60 multiply-adds fast (bin 300), 50 at bin 200, 100 slow (bin 100): half of the 210 is reached at bin 200.
+  report.dense_rate_histogram[300] = 60;
+  report.dense_rate_histogram[200] = 50;
+  report.dense_rate_histogram[100] = 100;
+  EXPECT_DOUBLE_EQ(report.dense_median_rate(), std::exp2(20.0 + 200.5 / 16));
+  // One long step (a descheduled thread) with little work does not move it.
+  report.dense_rate_histogram[1] = 5;
+  EXPECT_DOUBLE_EQ(report.dense_median_rate(), std::exp2(20.0 + 200.5 / 16));
+  // Half exactly: the faster bin.
+  report.dense_rate_histogram.assign(WorkReport::dense_rate_bins, 0);
+  report.dense_rate_histogram[250] = 10;
+  report.dense_rate_histogram[150] = 10;
+  EXPECT_DOUBLE_EQ(report.dense_median_rate(), std::exp2(20.0 + 250.5 / 16));
+  EXPECT_NEAR(WorkReport::dense_rate_resolution(), 0.0443, 0.0001);
 }
 
 TEST(Inference, DataThenModelOnASkewedInputMatchesReference)

@@ -124,6 +124,9 @@ void accumulate(WorkReport &into, WorkReport const &segment)
   into.split_tile_layers += segment.split_tile_layers;
   into.dense_seconds += segment.dense_seconds;
   into.dense_multiply_adds += segment.dense_multiply_adds;
+  into.dense_rate_histogram.resize(std::max(into.dense_rate_histogram.size(), segment.dense_rate_histogram.size()), 0);
+  for (std::size_t b = 0; b < segment.dense_rate_histogram.size(); ++b)
+    into.dense_rate_histogram[b] += segment.dense_rate_histogram[b];
   into.steals += segment.steals;
   into.workspace_bytes = std::max(into.workspace_bytes, segment.workspace_bytes);
 }
@@ -154,10 +157,14 @@ std::vector<double> pack(RankReport const &r)
                              double(w.workspace_bytes),
                              w.dense_seconds,
                              double(w.dense_multiply_adds)};
+  // The histogram, whole (dense_rate_bins entries, zeros when the rank ran no dense step), then busy_seconds.
+  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
+    out.push_back(b < static_cast<int>(w.dense_rate_histogram.size()) ? double(w.dense_rate_histogram[b]) : 0.0);
   out.insert(out.end(), w.busy_seconds.begin(), w.busy_seconds.end());
   return out;
 }
-constexpr std::size_t packed_fields = 22;
+constexpr std::size_t histogram_field = 22;
+constexpr std::size_t packed_fields = histogram_field + WorkReport::dense_rate_bins;
 
 RankReport unpack(double const *v, std::size_t size, std::string const &parallelism)
 {
@@ -183,6 +190,9 @@ RankReport unpack(double const *v, std::size_t size, std::string const &parallel
   w.workspace_bytes = i64(19);
   w.dense_seconds = v[20];
   w.dense_multiply_adds = i64(21);
+  w.dense_rate_histogram.resize(WorkReport::dense_rate_bins);
+  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
+    w.dense_rate_histogram[b] = i64(histogram_field + b);
   w.busy_seconds.assign(v + packed_fields, v + size);
   return r;
 }

@@ -116,6 +116,38 @@ std::vector<Parallelism> all_parallelisms()
   return all;
 }
 
+double WorkReport::dense_rate_resolution()
+{
+  return std::exp2(1.0 / dense_rate_bins_per_octave) - 1.0;
+}
+
+int WorkReport::dense_rate_bin(double rate)
+{
+  if (!(rate > 0.0))
+    return 0;
+  double const bin = std::floor((std::log2(rate) - dense_rate_min_log2) * dense_rate_bins_per_octave);
+  return static_cast<int>(std::clamp(bin, 0.0, static_cast<double>(dense_rate_bins - 1)));
+}
+
+double WorkReport::dense_median_rate() const
+{
+  std::int64_t total = 0;
+  for (auto const macs : dense_rate_histogram)
+    total += macs;
+  if (total == 0)
+    return 0.0;
+  // From the fastest bin down: the first bin where the multiply-adds seen reach half of the total.
+  std::int64_t seen = 0;
+  int bin = static_cast<int>(dense_rate_histogram.size()) - 1;
+  for (; bin > 0; --bin)
+  {
+    seen += dense_rate_histogram[bin];
+    if (2 * seen >= total)
+      break;
+  }
+  return std::exp2(dense_rate_min_log2 + (bin + 0.5) / dense_rate_bins_per_octave);
+}
+
 double WorkReport::imbalance() const
 {
   if (busy_seconds.empty())
@@ -274,8 +306,11 @@ public:
   {
     Kokkos::Timer timer;
     std::int64_t const macs = ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
-    Kokkos::atomic_add(&m_dense_seconds, timer.seconds());
+    double const seconds = timer.seconds();
+    Kokkos::atomic_add(&m_dense_seconds, seconds);
     Kokkos::atomic_add(&m_dense_macs, macs);
+    if (macs > 0)
+      Kokkos::atomic_add(&m_dense_histogram[WorkReport::dense_rate_bin(static_cast<double>(macs) / seconds)], macs);
   }
 
   /// Merges the chunks of layer l and books the step.
@@ -352,6 +387,7 @@ public:
       report->split_tile_layers = m_split_steps;
       report->dense_seconds = m_dense_seconds;
       report->dense_multiply_adds = m_dense_macs;
+      report->dense_rate_histogram = m_dense_histogram;
       report->steals = m_steals;
     }
     return out;
@@ -377,17 +413,22 @@ private:
   std::int64_t m_dense_steps = 0;
   double m_dense_seconds = 0.0;
   std::int64_t m_dense_macs = 0;
+  std::vector<std::int64_t> m_dense_histogram = std::vector<std::int64_t>(WorkReport::dense_rate_bins, 0);
   std::int64_t m_sparse_steps = 0;
   std::int64_t m_split_steps = 0;
   std::int64_t m_steals = 0;
   ProgressReporter m_progress;
 };
 
-/// Default tile size of each mode: one tile per thread for data-like modes, many small tiles for the queues,
-/// always within a memory budget per workspace buffer. The queues' tiles are also cache-sized when that leaves
-/// them 64 rows or more: 1 MiB of dense Y and Z (128 rows at N=1024), so that a tile's panels stay in the core's
-/// L2 cache through its layers (N=1024, 20000 images, 2 threads, work-stealing: 2.34 s with 64-row tiles,
-/// 2.56 s with 128, 3.21 s with the 625 rows of 16 tiles per thread; medians of 3). From N=4096 on, an L2-sized
+/// Default tile size of each mode: one tile per thread for model and data-then-model (whose recruitment splits
+/// a straggler's tile), many small tiles for the queues, always within a memory budget per workspace buffer.
+/// The queues' tiles, and the data mode's (each thread still runs its contiguous part of the rows, tile after
+/// tile), are also cache-sized when that leaves them 64 rows or more: 1 MiB of dense Y and Z (128 rows at
+/// N=1024), so that a tile's panels stay in the core's L2 cache through its layers (N=1024, 2 threads:
+/// work-stealing on 20000 images 2.34 s with 64-row tiles, 2.56 s with 128, 3.21 s with the 625 rows of 16 tiles
+/// per thread, medians of 3; data on 6000 images 0.82 and 0.94 s with 128-row tiles, 2.99 and 1.87 s with one
+/// tile per thread; the model mode, whose threads split every layer and meet at a barrier after each, was
+/// slower with them). From N=4096 on, an L2-sized
 /// tile would hold one or two panels of live rows, too few to reuse the layer's weights (512 KiB at N=4096):
 /// there the tiles stay large and each layer's weights stay in L2 over the tile's panels.
 std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t n, int threads)
@@ -400,6 +441,7 @@ std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t
   switch (mode)
   {
   case Parallelism::data:
+    return std::clamp<std::int64_t>(per_thread, 1, std::min(budget, cache_rows));
   case Parallelism::data_then_model:
     return std::clamp<std::int64_t>(per_thread, 1, budget);
   case Parallelism::model:
