@@ -285,8 +285,9 @@ TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_grou
   SDNN_REQUIRE(n > 0, "a tile needs at least one neuron");
   SDNN_REQUIRE(sparse_capacity >= 0 && sparse_capacity <= m_max_rows * n,
                "sparse capacity " << sparse_capacity << " exceeds " << m_max_rows << " x " << n);
-  std::int64_t const floats = panels(m_max_rows) * panel_rows * n;
-  std::int64_t const slots = m_max_group * m_max_rows;
+  m_chunk_rows = panels(m_max_rows) * panel_rows;
+  std::int64_t const floats = m_chunk_rows * n;
+  std::int64_t const slots = m_max_group * m_chunk_rows;
   for (int k = 0; k < 2; ++k)
   {
     m_buf[k] = workspace_view<float>("Sdnn::tile::buffer", floats);
@@ -301,7 +302,6 @@ TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_grou
   m_touched = workspace_view<std::int32_t>("Sdnn::tile::touched", m_capacity > 0 ? slots : 0);
   m_col_count = workspace_view<std::int64_t>("Sdnn::tile::col_count", n);
   m_new_id = workspace_view<std::int32_t>("Sdnn::tile::new_id", m_max_rows);
-  m_lane_nnz = workspace_view<std::int32_t>("Sdnn::tile::lane_nnz", m_max_group * panels(m_max_rows) * panel_rows);
 }
 
 std::int64_t TileWorkspace::bytes() const
@@ -309,9 +309,7 @@ std::int64_t TileWorkspace::bytes() const
   std::int64_t total = 0;
   for (int k = 0; k < 2; ++k)
     total += m_buf[k].span() * 4 + m_idx[k].span() * 4 + m_begin[k].span() * 8 + m_end[k].span() * 8;
-  total += (m_orig.span() + m_row_nnz.span() + m_marker.span() + m_acc.span() + m_touched.span() + m_new_id.span() +
-            m_lane_nnz.span()) *
-           4;
+  total += (m_orig.span() + m_row_nnz.span() + m_marker.span() + m_acc.span() + m_touched.span() + m_new_id.span()) * 4;
   return total + m_col_count.span() * 8;
 }
 
@@ -404,9 +402,10 @@ void TileWorkspace::finish(TileOutput &out, bool keep_activations) const
 
 void TileWorkspace::begin_chunk(int c)
 {
-  std::fill_n(m_row_nnz.data() + c * m_max_rows, m_rows, 0);
+  // Whole panels: the dense kernel also adds the (zero) counts of the padding lanes of the last one.
+  std::fill_n(m_row_nnz.data() + c * m_chunk_rows, panels(m_rows) * panel_rows, 0);
   if (m_marker.size() > 0)
-    std::fill_n(m_marker.data() + c * m_max_rows, m_rows, 0);
+    std::fill_n(m_marker.data() + c * m_chunk_rows, m_rows, 0);
 }
 
 std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias,
@@ -415,7 +414,7 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   constexpr int B = panel_rows;
   float const *in = buffer(m_cur);
   float *out = buffer(1 - m_cur);
-  std::int32_t *counts = m_row_nnz.data() + c * m_max_rows;
+  std::int32_t *counts = m_row_nnz.data() + c * m_chunk_rows;
   std::int64_t const stride = m_n * B;
   std::int64_t const np = panels(m_rows);
   std::int64_t entries = 0; // nnz of the columns [j0, j1)
@@ -423,22 +422,18 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   // Column blocks outer, panels inner: a block's weights (length × width floats) stay in L1 while every panel
   // of the tile (in L2) goes through it, so each layer's weights are read from memory once per tile. The panels
   // go together_panels at a time, the last one alone when their number is odd.
-  std::int32_t *lane_nnz = m_lane_nnz.data() + c * panels(m_max_rows) * B;
-  std::fill_n(lane_nnz, np * B, 0);
   std::int64_t const together_end = np - np % together_panels;
   for (std::int64_t pos = j0; pos < j1;)
   {
     // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
     auto const block = w.block(pos, j1, block_columns);
     for (std::int64_t p = 0; p < together_end; p += together_panels)
-      together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax,
-                                       lane_nnz + p * B);
+      together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     for (std::int64_t p = together_end; p < np; ++p)
-      dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, lane_nnz + p * B);
+      dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     entries += block.length * block.width;
     pos += block.width;
   }
-  std::copy_n(lane_nnz, m_rows, counts);
 #else
   for (std::int64_t p = 0; p < np; ++p)
   {
@@ -478,7 +473,7 @@ void TileWorkspace::sparse_symbolic(LayerPointers const &w, std::int64_t j0, std
 {
   std::int32_t const *idx = sparse_idx(m_cur);
   std::int64_t const *begin = m_begin[m_cur].data(), *end = m_end[m_cur].data();
-  std::int32_t *marker = m_marker.data() + c * m_max_rows;
+  std::int32_t *marker = m_marker.data() + c * m_chunk_rows;
   for (std::int64_t j = j0; j < j1; ++j)
   {
     auto const stamp = static_cast<std::int32_t>(j + 1);
@@ -522,7 +517,7 @@ void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std:
   std::int32_t const *idx = sparse_idx(m_cur);
   float const *vals = sparse_vals(m_cur);
   std::int64_t const *begin = m_begin[m_cur].data(), *end = m_end[m_cur].data();
-  std::int32_t *counts = m_row_nnz.data() + c * m_max_rows;
+  std::int32_t *counts = m_row_nnz.data() + c * m_chunk_rows;
   if (m_out_dense)
   {
     // Scatter into dense panels: each Z(q, j) still receives its terms in ascending k.
@@ -554,9 +549,9 @@ void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std:
     }
     return;
   }
-  std::int32_t *marker = m_marker.data() + c * m_max_rows;
-  float *acc = m_acc.data() + c * m_max_rows;
-  std::int32_t *touched = m_touched.data() + c * m_max_rows;
+  std::int32_t *marker = m_marker.data() + c * m_chunk_rows;
+  float *acc = m_acc.data() + c * m_chunk_rows;
+  std::int32_t *touched = m_touched.data() + c * m_chunk_rows;
   std::int32_t *out_idx = sparse_idx(1 - m_cur);
   float *out_vals = sparse_vals(1 - m_cur);
   std::int64_t *out_end = m_end[1 - m_cur].data();
@@ -614,7 +609,7 @@ void TileWorkspace::finalize(int group, int layer, LayerCounters const &counters
   std::int32_t *counts = m_row_nnz.data();
   for (int c = 1; c < group; ++c)
   {
-    std::int32_t const *other = m_row_nnz.data() + c * m_max_rows;
+    std::int32_t const *other = m_row_nnz.data() + c * m_chunk_rows;
     for (std::int64_t q = 0; q < m_rows; ++q)
       counts[q] += other[q];
   }

@@ -175,6 +175,9 @@ private:
 
   std::int64_t m_n = 0;
   std::int64_t m_max_rows = 0;
+  /// Stride of a chunk's slot in the per-chunk arrays: m_max_rows rounded up to whole panels, so that the dense
+  /// kernel adds the counts of every lane, padding lanes included, straight into m_row_nnz.
+  std::int64_t m_chunk_rows = 0;
   int m_max_group = 1;
   std::int64_t m_capacity = 0; ///< sparse capacity in entries (values in the buffer, row indices in m_idx)
 
@@ -182,13 +185,12 @@ private:
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_idx[2];             // sparse row indices
   Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_begin[2], m_end[2]; // sparse column extents
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_orig;               // original ids of live rows
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_row_nnz;            // [group][max_rows]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_marker;             // [group][max_rows]
-  Kokkos::View<float *, Kokkos::HostSpace> m_acc;                       // [group][max_rows]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;            // [group][max_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_row_nnz;            // [group][chunk_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_marker;             // [group][chunk_rows]
+  Kokkos::View<float *, Kokkos::HostSpace> m_acc;                       // [group][chunk_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;            // [group][chunk_rows]
   Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count;          // [N]
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;             // [max_rows]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_lane_nnz;           // [group][panels × panel_rows]
 
   int m_cur = 0;        // buffer holding Y
   bool m_dense = false; // storage of Y
