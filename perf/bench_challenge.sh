@@ -229,9 +229,10 @@ if command == "summary":
                    peak_macs=peaks[p * t], dense_mac_rate=statistics.median(x[8] for x in r),
                    dense_median_rate=statistics.median(x[9] for x in r), check="PASSED")
         row["peak_fraction"] = row["median_mac_rate"] / row["peak_macs"]
-        # The dense kernel's rate per thread against the peak per thread.
-        row["dense_peak_fraction"] = row["dense_mac_rate"] / (row["peak_macs"] / (p * t))
-        row["dense_median_peak_fraction"] = row["dense_median_rate"] / (row["peak_macs"] / (p * t))
+        # The dense kernel's rates per thread against the peak per thread.
+        thread_peak = row["peak_macs"] / (p * t)
+        row["dense_peak_fraction"] = row["dense_mac_rate"] / thread_peak
+        row["dense_median_peak_fraction"] = row["dense_median_rate"] / thread_peak
         rows.append(row)
     peer = {(r["size"], r["threads"]): r["median_rate"] for r in rows if r["engine"] == "graphblas"}
     for r in rows:

@@ -428,9 +428,9 @@ private:
 /// work-stealing on 20000 images 2.34 s with 64-row tiles, 2.56 s with 128, 3.21 s with the 625 rows of 16 tiles
 /// per thread, medians of 3; data on 6000 images 0.82 and 0.94 s with 128-row tiles, 2.99 and 1.87 s with one
 /// tile per thread; the model mode, whose threads split every layer and meet at a barrier after each, was
-/// slower with them). From N=4096 on, an L2-sized
-/// tile would hold one or two panels of live rows, too few to reuse the layer's weights (512 KiB at N=4096):
-/// there the tiles stay large and each layer's weights stay in L2 over the tile's panels.
+/// slower with them). From N=4096 on, an L2-sized tile would hold one or two panels of live rows, too few to
+/// reuse the layer's weights (512 KiB at N=4096): there the tiles stay large and each layer's weights stay in
+/// L2 over the tile's panels.
 std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t n, int threads)
 {
   constexpr std::int64_t budget_bytes = std::int64_t(128) << 20;
