@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 #if defined(__GNUC__) && (defined(__AVX__) || defined(__SSE__))
@@ -121,8 +122,14 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
 #pragma GCC unroll 16
       for (int v = 0; v < V; ++v)
         acc[q][c][v] = Simd{};
+  // Prefetch the weights of the group two on (a group's packed values, length × stride floats, follow each other
+  // in the order the blocks run): a layer's weights do not stay in cache from one tile to the next once the
+  // network outgrows L2. Integer arithmetic, since the address may lie past the last group (a prefetch never
+  // faults).
+  auto const ahead = reinterpret_cast<std::uintptr_t>(vals) + std::uintptr_t(2 * len * stride) * sizeof(float);
   for (std::int64_t k = 0; k < len; ++k)
   {
+    __builtin_prefetch(reinterpret_cast<void const *>(ahead + std::uintptr_t(k * stride) * sizeof(float)));
     float const *yi = y + std::int64_t(rows[k]) * B;
     Simd yv[P][V];
 #pragma GCC unroll 16
@@ -427,6 +434,17 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   {
     // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
     auto const block = w.block(pos, j1, block_columns);
+    // Prefetch the row list of the block four on (up to 32 rows) and the column pointer of the one eight on,
+    // which locates the row list after it: they are read nowhere else.
+    if (auto const later = pos + 8 * block_columns; later < j1)
+      __builtin_prefetch(w.col_ptr + w.column_at(later));
+    if (auto const next = pos + 4 * block_columns; next < j1)
+    {
+      auto const j = w.column_at(next);
+      __builtin_prefetch(w.row_idx + w.col_ptr[j]);
+      if (w.col_ptr[j + 1] - w.col_ptr[j] > 16)
+        __builtin_prefetch(w.row_idx + w.col_ptr[j] + 16);
+    }
     for (std::int64_t p = 0; p < together_end; p += together_panels)
       together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     for (std::int64_t p = together_end; p < np; ++p)

@@ -71,6 +71,9 @@ struct LayerPointers
         width, order + pos, j, row_idx + first, col_ptr[j + 1] - first, packed + packed_base[pos], packed_stride[pos]};
   }
 
+  /// Column at position `pos`.
+  std::int64_t column_at(std::int64_t pos) const { return order ? order[pos] : pos; }
+
   /// Column of the block's c-th column.
   static std::int64_t column(ColumnBlock const &b, int c) { return b.cols ? b.cols[c] : b.first_col + c; }
 };
