@@ -181,9 +181,14 @@ template <int P, std::size_t... C> constexpr auto dense_block_table(std::index_s
 {
   return std::array<DenseBlockKernel, sizeof...(C)>{&dense_block<P, int(C) + 1>...};
 }
-/// dense_blocks[C - 1] updates a block of C columns on one panel, together_blocks[C - 1] on together_panels.
+/// With panels in pairs, an odd number of them ends with three together (AVX-512: 24 accumulators) rather than a
+/// lone panel, whose kernel issues the block's weight broadcasts for half as many multiply-adds.
+constexpr int last_panels = together_panels == 2 ? 3 : 1;
+/// dense_blocks[C - 1] updates a block of C columns on one panel, together_blocks[C - 1] on together_panels,
+/// last_blocks[C - 1] on last_panels.
 constexpr auto dense_blocks = dense_block_table<1>(std::make_index_sequence<block_columns>());
 constexpr auto together_blocks = dense_block_table<together_panels>(std::make_index_sequence<block_columns>());
+constexpr auto last_blocks = dense_block_table<last_panels>(std::make_index_sequence<block_columns>());
 #endif
 
 template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
@@ -428,8 +433,10 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
 #if defined(__GNUC__)
   // Column blocks outer, panels inner: a block's weights (length × width floats) stay in L1 while every panel
   // of the tile (in L2) goes through it, so each layer's weights are read from memory once per tile. The panels
-  // go together_panels at a time, the last one alone when their number is odd.
-  std::int64_t const together_end = np - np % together_panels;
+  // go together_panels at a time; when their number is odd, the last last_panels together if there are that
+  // many, else the last one alone.
+  bool const last_together = last_panels > 1 && np % together_panels != 0 && np >= last_panels;
+  std::int64_t const together_end = last_together ? np - last_panels : np - np % together_panels;
   for (std::int64_t pos = j0; pos < j1;)
   {
     // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
@@ -447,8 +454,12 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
     }
     for (std::int64_t p = 0; p < together_end; p += together_panels)
       together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
-    for (std::int64_t p = together_end; p < np; ++p)
-      dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
+    if (last_together)
+      last_blocks[block.width - 1](in + together_end * stride, out + together_end * stride, stride, block, bias,
+                                   ymax, counts + together_end * B);
+    else
+      for (std::int64_t p = together_end; p < np; ++p)
+        dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     entries += block.length * block.width;
     pos += block.width;
   }
