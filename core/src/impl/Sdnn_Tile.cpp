@@ -110,9 +110,10 @@ template <int P, int C>
 void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBlock const &block, float bias,
                  float ymax, std::int32_t *lane_nnz)
 {
-  std::int32_t const *rows = block.rows;
-  float const *vals = block.values;
-  std::int64_t const len = block.length, stride = block.stride;
+  ColumnBlock const b = block; // a local copy: the stores to z (memcpy) could otherwise alias `block`
+  std::int32_t const *rows = b.rows;
+  float const *vals = b.values;
+  std::int64_t const len = b.length, stride = b.stride;
   constexpr int B = panel_rows, V = vectors_per_column;
   Simd acc[P][C][V];
 #pragma GCC unroll 16
@@ -122,11 +123,11 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
 #pragma GCC unroll 16
       for (int v = 0; v < V; ++v)
         acc[q][c][v] = Simd{};
-  // Prefetch the weights of the group two on (a group's packed values, length × stride floats, follow each other
+  // Prefetch the weights of the next group (a group's packed values, length × stride floats, follow each other
   // in the order the blocks run): a layer's weights do not stay in cache from one tile to the next once the
-  // network outgrows L2. Integer arithmetic, since the address may lie past the last group (a prefetch never
-  // faults).
-  auto const ahead = reinterpret_cast<std::uintptr_t>(vals) + std::uintptr_t(2 * len * stride) * sizeof(float);
+  // network outgrows L2. One group on rather than two: the Y rows streaming through L1 in between would evict
+  // them again. Integer arithmetic, since the address may lie past the last group (a prefetch never faults).
+  auto const ahead = reinterpret_cast<std::uintptr_t>(vals) + std::uintptr_t(len * stride) * sizeof(float);
   for (std::int64_t k = 0; k < len; ++k)
   {
     __builtin_prefetch(reinterpret_cast<void const *>(ahead + std::uintptr_t(k * stride) * sizeof(float)));
@@ -154,7 +155,7 @@ void dense_block(float const *y, float *z, std::int64_t panel_stride, ColumnBloc
 #pragma GCC unroll 16
   for (int c = 0; c < C; ++c)
   {
-    float *zc = z + LayerPointers::column(block, c) * B;
+    float *zc = z + LayerPointers::column(b, c) * B;
 #pragma GCC unroll 16
     for (int q = 0; q < P; ++q)
 #pragma GCC unroll 16
@@ -189,6 +190,8 @@ constexpr int last_panels = together_panels == 2 ? 3 : 1;
 constexpr auto dense_blocks = dense_block_table<1>(std::make_index_sequence<block_columns>());
 constexpr auto together_blocks = dense_block_table<together_panels>(std::make_index_sequence<block_columns>());
 constexpr auto last_blocks = dense_block_table<last_panels>(std::make_index_sequence<block_columns>());
+#else
+constexpr int block_columns = 1;
 #endif
 
 template <class T> Kokkos::View<T *, Kokkos::HostSpace> workspace_view(char const *label, std::int64_t size)
@@ -268,6 +271,20 @@ LayerGroups::LayerGroups(HostCsc const &w)
     offset += width * len;
     p = e;
   }
+  // The blocks of at most block_columns columns the dense kernel runs, group by group.
+  m_block_at.resize(n);
+  for (std::int64_t p = 0; p < n;)
+  {
+    std::int64_t const e = m_group_end[p];
+    std::int32_t const len = static_cast<std::int32_t>(col_ptr[m_order[p] + 1] - col_ptr[m_order[p]]);
+    for (std::int64_t b = p; b < e; b += block_columns)
+    {
+      auto const width = static_cast<std::int32_t>(std::min<std::int64_t>(block_columns, e - b));
+      std::fill_n(m_block_at.begin() + b, width, static_cast<std::int32_t>(m_blocks.size()));
+      m_blocks.push_back({static_cast<std::int32_t>(b), width, len, m_stride[b], col_ptr[m_order[p]], m_base[b]});
+    }
+    p = e;
+  }
 }
 
 LayerPointers LayerGroups::pointers(HostCsc const &w) const
@@ -280,14 +297,18 @@ LayerPointers LayerGroups::pointers(HostCsc const &w) const
     out.packed_base = m_base.data();
     out.packed_stride = m_stride.data();
     out.packed = m_packed.data();
+    out.blocks = m_blocks.data();
+    out.block_at = m_block_at.data();
+    out.num_blocks = static_cast<std::int64_t>(m_blocks.size());
   }
   return out;
 }
 
 std::int64_t LayerGroups::bytes() const
 {
-  return static_cast<std::int64_t>((m_order.size() + m_group_end.size() + m_stride.size() + m_packed.size()) * 4 +
-                                   m_base.size() * 8);
+  return static_cast<std::int64_t>(
+      (m_order.size() + m_group_end.size() + m_stride.size() + m_block_at.size() + m_packed.size()) * 4 +
+      m_base.size() * 8 + m_blocks.size() * sizeof(BlockRecord));
 }
 
 TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_group, std::int64_t sparse_capacity)
@@ -437,21 +458,8 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
   // many, else the last one alone.
   bool const last_together = last_panels > 1 && np % together_panels != 0 && np >= last_panels;
   std::int64_t const together_end = last_together ? np - last_panels : np - np % together_panels;
-  for (std::int64_t pos = j0; pos < j1;)
+  auto run = [&](ColumnBlock const &block)
   {
-    // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows.
-    auto const block = w.block(pos, j1, block_columns);
-    // Prefetch the row list of the block four on (up to 32 rows) and the column pointer of the one eight on,
-    // which locates the row list after it: they are read nowhere else.
-    if (auto const later = pos + 8 * block_columns; later < j1)
-      __builtin_prefetch(w.col_ptr + w.column_at(later));
-    if (auto const next = pos + 4 * block_columns; next < j1)
-    {
-      auto const j = w.column_at(next);
-      __builtin_prefetch(w.row_idx + w.col_ptr[j]);
-      if (w.col_ptr[j + 1] - w.col_ptr[j] > 16)
-        __builtin_prefetch(w.row_idx + w.col_ptr[j] + 16);
-    }
     for (std::int64_t p = 0; p < together_end; p += together_panels)
       together_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     if (last_together)
@@ -461,8 +469,40 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
       for (std::int64_t p = together_end; p < np; ++p)
         dense_blocks[block.width - 1](in + p * stride, out + p * stride, stride, block, bias, ymax, counts + p * B);
     entries += block.length * block.width;
-    pos += block.width;
+  };
+  // The row list of a block (up to 32 rows) is read nowhere else: prefetched four blocks ahead.
+  auto prefetch_rows = [&](std::int64_t first, std::int64_t length)
+  {
+    __builtin_prefetch(w.row_idx + first);
+    if (length > 16)
+      __builtin_prefetch(w.row_idx + first + 16);
+  };
+  if (w.blocks && j0 < j1)
+  {
+    // A grouped layer: its block records in order (the blocks cut at j0 and j1).
+    for (std::int64_t b = w.block_at[j0]; b < w.num_blocks && w.blocks[b].position < j1; ++b)
+    {
+      if (b + 4 < w.num_blocks)
+        prefetch_rows(w.blocks[b + 4].rows, w.blocks[b + 4].length);
+      run(w.block_part(b, j0, j1));
+    }
   }
+  else
+    for (std::int64_t pos = j0; pos < j1;)
+    {
+      // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows; the column
+      // pointer of the block eight on is prefetched too (it locates the row list of the one four on then).
+      auto const block = w.block(pos, j1, block_columns);
+      if (auto const later = pos + 8 * block_columns; later < j1)
+        __builtin_prefetch(w.col_ptr + w.column_at(later));
+      if (auto const next = pos + 4 * block_columns; next < j1)
+      {
+        auto const j = w.column_at(next);
+        prefetch_rows(w.col_ptr[j], w.col_ptr[j + 1] - w.col_ptr[j]);
+      }
+      run(block);
+      pos += block.width;
+    }
 #else
   for (std::int64_t p = 0; p < np; ++p)
   {

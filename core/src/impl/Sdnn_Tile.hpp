@@ -38,6 +38,19 @@ struct ColumnBlock
   std::int64_t stride;      ///< see values
 };
 
+/// A block of a grouped layer as LayerGroups lays them out once, in the order the dense kernel runs them: the
+/// columns at positions [position, position + width) share the row list row_idx[rows, rows + length), and
+/// W(row_idx[rows + k], order[position + c]) = packed[values + k·stride + c].
+struct BlockRecord
+{
+  std::int32_t position;
+  std::int32_t width;
+  std::int32_t length;
+  std::int32_t stride;
+  std::int64_t rows;
+  std::int64_t values;
+};
+
 /// Raw pointers to one layer W (CSC, N × N), and optionally its columns grouped by row pattern.
 ///
 /// The dense kernel walks the columns in "positions": position p is column `order[p]` when the layer was
@@ -54,6 +67,19 @@ struct LayerPointers
   std::int64_t const *packed_base = nullptr;   ///< [N] index of W(rows[0], order[p]) in packed
   std::int32_t const *packed_stride = nullptr; ///< [N] width of p's group: W(rows[k], order[p]) at base + k·stride
   float const *packed = nullptr;               ///< the grouped layer's values, group by group, [k][column]
+  BlockRecord const *blocks = nullptr;         ///< the grouped layer's blocks, in position order
+  std::int32_t const *block_at = nullptr;      ///< [N] index of the block holding position p
+  std::int64_t num_blocks = 0;
+
+  /// The part of block `b` inside positions [j0, j1).
+  ColumnBlock block_part(std::int64_t b, std::int64_t j0, std::int64_t j1) const
+  {
+    BlockRecord const &r = blocks[b];
+    std::int64_t const first = r.position > j0 ? r.position : j0;
+    std::int64_t const last = r.position + r.width < j1 ? r.position + r.width : j1;
+    return {static_cast<int>(last - first), order + first, 0,           row_idx + r.rows,
+            r.length,                       packed + r.values + (first - r.position), r.stride};
+  }
 
   /// The block of at most `max_width` columns starting at position `pos`, ending before `end` and inside its group.
   ColumnBlock block(std::int64_t pos, std::int64_t end, int max_width) const
@@ -80,7 +106,8 @@ struct LayerPointers
 
 /// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
 /// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
-/// each Y row once for a whole block of columns. Holds N·(4 ints) + nnz floats; owns what pointers() points to.
+/// each Y row once for a whole block of columns, and lays out the blocks the dense kernel runs (BlockRecord). Holds
+/// N·(5 ints) + nnz floats + 32 bytes per block; owns what pointers() points to.
 class LayerGroups
 {
 public:
@@ -96,9 +123,10 @@ public:
 
 private:
   std::int64_t m_num_groups = 0;
-  std::vector<std::int32_t> m_order, m_group_end, m_stride;
+  std::vector<std::int32_t> m_order, m_group_end, m_stride, m_block_at;
   std::vector<std::int64_t> m_base;
   std::vector<float> m_packed;
+  std::vector<BlockRecord> m_blocks;
 };
 
 /// Fused bias + ReLU + clamp, applied only where z != 0 (the challenge's semantics).
