@@ -106,7 +106,8 @@ int run_infer(int argc, char **argv, int first)
   opts.add("tile-rows", "R",
            "input rows per tile (default: one tile for model, one per thread for data and\n"
            "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
-           "up to N=2048 at most 1 MiB of dense Y and Z together: 128 rows at N=1024)");
+           "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more:\n"
+           "256 rows at N=1024 and 64 at N=4096 with a 2 MiB L2)");
   opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 namespace sdnn
 {
@@ -420,22 +423,32 @@ private:
   ProgressReporter m_progress;
 };
 
+/// Bytes of one core's L2 cache as the C library reports it (glibc: sysconf), else 1 MiB.
+std::int64_t l2_cache_bytes()
+{
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+  if (long const bytes = sysconf(_SC_LEVEL2_CACHE_SIZE); bytes > 0)
+    return bytes;
+#endif
+  return std::int64_t(1) << 20;
+}
+
 /// Default tile size of each mode: one tile per thread for model and data-then-model (whose recruitment splits
 /// a straggler's tile), many small tiles for the queues, always within a memory budget per workspace buffer.
 /// The queues' tiles, and the data mode's (each thread still runs its contiguous part of the rows, tile after
-/// tile), are also cache-sized when that leaves them 64 rows or more: 1 MiB of dense Y and Z (128 rows at
-/// N=1024), so that a tile's panels stay in the core's L2 cache through its layers (N=1024, 2 threads:
-/// work-stealing on 20000 images 2.34 s with 64-row tiles, 2.56 s with 128, 3.21 s with the 625 rows of 16 tiles
-/// per thread, medians of 3; data on 6000 images 0.82 and 0.94 s with 128-row tiles, 2.99 and 1.87 s with one
-/// tile per thread; the model mode, whose threads split every layer and meet at a barrier after each, was
-/// slower with them). From N=4096 on, an L2-sized tile would hold one or two panels of live rows, too few to
-/// reuse the layer's weights (512 KiB at N=4096): there the tiles stay large and each layer's weights stay in
-/// L2 over the tile's panels.
+/// tile), are also cache-sized when that leaves them 64 rows or more: dense Y and Z together fill the core's L2
+/// cache (2 MiB: 256 rows at N=1024, 64 at N=4096), so that a tile's panels stay in L2 through its layers while
+/// the layers' weights stream from L3 once per tile. Measured on 60000 Fashion-MNIST images, 2 threads, one
+/// 2 MiB-L2 core each: N=4096, work-stealing 57.4 s with the 1875-row tiles of 16 per thread, manager-worker
+/// 37.8 s, work-stealing 45.6 s, data 42.9 s with 64-row tiles, dense median 19-21 % of the peak -> 36-37 %;
+/// N=1024, data with 256-row tiles one bin of the dense median above 128-row tiles (~53 % of the peak instead
+/// of ~51 %), the wall time within the machine's noise. The model mode, whose threads split every layer and
+/// meet at a barrier after each, was slower with them.
 std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t n, int threads)
 {
   constexpr std::int64_t budget_bytes = std::int64_t(128) << 20;
   std::int64_t const budget = std::max<std::int64_t>(panel_rows, budget_bytes / (4 * n));
-  std::int64_t const l2_rows = (std::int64_t(1) << 20) / (8 * n);
+  std::int64_t const l2_rows = l2_cache_bytes() / (8 * n);
   std::int64_t const cache_rows = l2_rows >= 64 ? l2_rows : budget;
   std::int64_t const per_thread = (rows + threads - 1) / threads;
   switch (mode)
