@@ -77,8 +77,8 @@ struct LayerPointers
     BlockRecord const &r = blocks[b];
     std::int64_t const first = r.position > j0 ? r.position : j0;
     std::int64_t const last = r.position + r.width < j1 ? r.position + r.width : j1;
-    return {static_cast<int>(last - first), order + first, 0,           row_idx + r.rows,
-            r.length,                       packed + r.values + (first - r.position), r.stride};
+    return {static_cast<int>(last - first), order + first, 0, row_idx + r.rows, r.length,
+            packed + r.values + (first - r.position), r.stride};
   }
 
   /// The block of at most `max_width` columns starting at position `pos`, ending before `end` and inside its group.
@@ -107,7 +107,7 @@ struct LayerPointers
 /// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
 /// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
 /// each Y row once for a whole block of columns, and lays out the blocks the dense kernel runs (BlockRecord). Holds
-/// N·(5 ints) + nnz floats + 32 bytes per block; owns what pointers() points to.
+/// 24 bytes per column + nnz floats + 32 bytes per block; owns what pointers() points to.
 class LayerGroups
 {
 public:
