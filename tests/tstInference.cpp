@@ -452,7 +452,7 @@ TEST(LayerGroups, RadixNetColumnsShareRowPatternsInGroupsOfSixteen)
   std::vector<int> seen(1024, 0);
   for (std::int64_t pos = 0; pos < 1024;)
   {
-    auto const block = p.block(pos, 1024, 5); // blocks of at most 5: groups of 16 end in 5 + 5 + 5 + 1
+    auto const block = p.block(pos, 1024, 5); // at most 5 columns, inside the kernel's block (of 8 with AVX-512)
     ASSERT_GE(block.width, 1);
     ASSERT_LE(block.width, 5);
     for (int c = 0; c < block.width; ++c)

@@ -234,14 +234,14 @@ LayerGroups::LayerGroups(HostCsc const &w)
                                                     row_idx + col_ptr[b], row_idx + col_ptr[b + 1]);
               return a < b;
             });
-  m_group_end.resize(n);
+  std::vector<std::int32_t> group_end(n); // one past the last position of p's group
   std::int64_t widest = 0;
   for (std::int64_t p = 0; p < n;)
   {
     std::int64_t e = p + 1;
     while (e < n && same_pattern(m_order[p], m_order[e]))
       ++e;
-    std::fill(m_group_end.begin() + p, m_group_end.begin() + e, static_cast<std::int32_t>(e));
+    std::fill(group_end.begin() + p, group_end.begin() + e, static_cast<std::int32_t>(e));
     widest = std::max(widest, e - p);
     ++m_num_groups;
     p = e;
@@ -252,37 +252,26 @@ LayerGroups::LayerGroups(HostCsc const &w)
     m_num_groups = n;
     return;
   }
-  // Values group by group, [k][column of the group].
-  m_base.resize(n);
-  m_stride.resize(n);
+  // Values group by group, [k][column of the group], and the blocks of at most block_columns columns the dense
+  // kernel runs, group by group.
   m_packed.resize(w.nnz());
+  m_block_at.resize(n);
   std::int64_t offset = 0;
   for (std::int64_t p = 0; p < n;)
   {
-    std::int64_t const e = m_group_end[p], width = e - p;
-    std::int64_t const len = col_ptr[m_order[p] + 1] - col_ptr[m_order[p]];
+    std::int64_t const e = group_end[p], width = e - p;
+    std::int32_t const len = static_cast<std::int32_t>(col_ptr[m_order[p] + 1] - col_ptr[m_order[p]]);
     for (std::int64_t q = p; q < e; ++q)
-    {
-      m_base[q] = offset + (q - p);
-      m_stride[q] = static_cast<std::int32_t>(width);
       for (std::int64_t k = 0; k < len; ++k)
         m_packed[offset + k * width + (q - p)] = values[col_ptr[m_order[q]] + k];
-    }
-    offset += width * len;
-    p = e;
-  }
-  // The blocks of at most block_columns columns the dense kernel runs, group by group.
-  m_block_at.resize(n);
-  for (std::int64_t p = 0; p < n;)
-  {
-    std::int64_t const e = m_group_end[p];
-    std::int32_t const len = static_cast<std::int32_t>(col_ptr[m_order[p] + 1] - col_ptr[m_order[p]]);
     for (std::int64_t b = p; b < e; b += block_columns)
     {
-      auto const width = static_cast<std::int32_t>(std::min<std::int64_t>(block_columns, e - b));
-      std::fill_n(m_block_at.begin() + b, width, static_cast<std::int32_t>(m_blocks.size()));
-      m_blocks.push_back({static_cast<std::int32_t>(b), width, len, m_stride[b], col_ptr[m_order[p]], m_base[b]});
+      auto const bw = static_cast<std::int32_t>(std::min<std::int64_t>(block_columns, e - b));
+      std::fill_n(m_block_at.begin() + b, bw, static_cast<std::int32_t>(m_blocks.size()));
+      m_blocks.push_back({static_cast<std::int32_t>(b), bw, len, static_cast<std::int32_t>(width), col_ptr[m_order[p]],
+                          offset + (b - p)});
     }
+    offset += width * len;
     p = e;
   }
 }
@@ -293,9 +282,6 @@ LayerPointers LayerGroups::pointers(HostCsc const &w) const
   if (!m_packed.empty())
   {
     out.order = m_order.data();
-    out.group_end = m_group_end.data();
-    out.packed_base = m_base.data();
-    out.packed_stride = m_stride.data();
     out.packed = m_packed.data();
     out.blocks = m_blocks.data();
     out.block_at = m_block_at.data();
@@ -307,8 +293,7 @@ LayerPointers LayerGroups::pointers(HostCsc const &w) const
 std::int64_t LayerGroups::bytes() const
 {
   return static_cast<std::int64_t>(
-      (m_order.size() + m_group_end.size() + m_stride.size() + m_block_at.size() + m_packed.size()) * 4 +
-      m_base.size() * 8 + m_blocks.size() * sizeof(BlockRecord));
+      (m_order.size() + m_block_at.size() + m_packed.size()) * 4 + m_blocks.size() * sizeof(BlockRecord));
 }
 
 TileWorkspace::TileWorkspace(std::int64_t n, std::int64_t max_rows, int max_group, std::int64_t sparse_capacity)
@@ -488,20 +473,15 @@ std::int64_t TileWorkspace::dense_columns(LayerPointers const &w, std::int64_t j
     }
   }
   else
-    for (std::int64_t pos = j0; pos < j1;)
+    for (std::int64_t j = j0; j < j1; ++j)
     {
-      // Positions [j0, j1) of the layer's column order, in blocks of columns that share their rows; the column
-      // pointer of the block eight on is prefetched too (it locates the row list of the one four on then).
-      auto const block = w.block(pos, j1, block_columns);
-      if (auto const later = pos + 8 * block_columns; later < j1)
-        __builtin_prefetch(w.col_ptr + w.column_at(later));
-      if (auto const next = pos + 4 * block_columns; next < j1)
-      {
-        auto const j = w.column_at(next);
-        prefetch_rows(w.col_ptr[j], w.col_ptr[j + 1] - w.col_ptr[j]);
-      }
-      run(block);
-      pos += block.width;
+      // An ungrouped layer, column by column; the column pointer of the column eight on is prefetched too (it
+      // locates the row list of the one four on then).
+      if (j + 8 < j1)
+        __builtin_prefetch(w.col_ptr + j + 8);
+      if (j + 4 < j1)
+        prefetch_rows(w.col_ptr[j + 4], w.col_ptr[j + 5] - w.col_ptr[j + 4]);
+      run(w.block(j, j1, 1));
     }
 #else
   for (std::int64_t p = 0; p < np; ++p)

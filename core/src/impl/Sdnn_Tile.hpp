@@ -62,13 +62,10 @@ struct LayerPointers
   std::int32_t const *row_idx;
   float const *values;
   // Grouping (all null: no grouping; every column is its own group).
-  std::int32_t const *order = nullptr;         ///< [N] column at each position; a group's columns adjacent, ascending
-  std::int32_t const *group_end = nullptr;     ///< [N] one past the last position of p's group
-  std::int64_t const *packed_base = nullptr;   ///< [N] index of W(rows[0], order[p]) in packed
-  std::int32_t const *packed_stride = nullptr; ///< [N] width of p's group: W(rows[k], order[p]) at base + k·stride
-  float const *packed = nullptr;               ///< the grouped layer's values, group by group, [k][column]
-  BlockRecord const *blocks = nullptr;         ///< the grouped layer's blocks, in position order
-  std::int32_t const *block_at = nullptr;      ///< [N] index of the block holding position p
+  std::int32_t const *order = nullptr;    ///< [N] column at each position; a group's columns adjacent, ascending
+  float const *packed = nullptr;          ///< the grouped layer's values, group by group, [k][column]
+  BlockRecord const *blocks = nullptr;    ///< the grouped layer's blocks, in position order
+  std::int32_t const *block_at = nullptr; ///< [N] index of the block holding position p
   std::int64_t num_blocks = 0;
 
   /// The part of block `b` inside positions [j0, j1).
@@ -81,24 +78,16 @@ struct LayerPointers
             packed + r.values + (first - r.position), r.stride};
   }
 
-  /// The block of at most `max_width` columns starting at position `pos`, ending before `end` and inside its group.
+  /// The block of at most `max_width` columns starting at position `pos` and ending before `end`: one column when
+  /// the layer is ungrouped, else inside the kernel's block (BlockRecord) holding `pos`.
   ColumnBlock block(std::int64_t pos, std::int64_t end, int max_width) const
   {
-    if (!order)
-    {
-      auto const first = col_ptr[pos];
-      return {1, nullptr, pos, row_idx + first, col_ptr[pos + 1] - first, values + first, 1};
-    }
-    std::int32_t const j = order[pos];
-    auto const first = col_ptr[j];
-    std::int64_t const last = end < group_end[pos] ? end : group_end[pos];
-    int const width = static_cast<int>(last - pos < max_width ? last - pos : max_width);
-    return {
-        width, order + pos, j, row_idx + first, col_ptr[j + 1] - first, packed + packed_base[pos], packed_stride[pos]};
+    std::int64_t const last = end < pos + max_width ? end : pos + max_width;
+    if (order)
+      return block_part(block_at[pos], pos, last);
+    auto const first = col_ptr[pos];
+    return {1, nullptr, pos, row_idx + first, col_ptr[pos + 1] - first, values + first, 1};
   }
-
-  /// Column at position `pos`.
-  std::int64_t column_at(std::int64_t pos) const { return order ? order[pos] : pos; }
 
   /// Column of the block's c-th column.
   static std::int64_t column(ColumnBlock const &b, int c) { return b.cols ? b.cols[c] : b.first_col + c; }
@@ -107,7 +96,7 @@ struct LayerPointers
 /// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
 /// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
 /// each Y row once for a whole block of columns, and lays out the blocks the dense kernel runs (BlockRecord). Holds
-/// 24 bytes per column + nnz floats + 32 bytes per block; owns what pointers() points to.
+/// 8 bytes per column + nnz floats + 32 bytes per block; owns what pointers() points to.
 class LayerGroups
 {
 public:
@@ -123,8 +112,7 @@ public:
 
 private:
   std::int64_t m_num_groups = 0;
-  std::vector<std::int32_t> m_order, m_group_end, m_stride, m_block_at;
-  std::vector<std::int64_t> m_base;
+  std::vector<std::int32_t> m_order, m_block_at;
   std::vector<float> m_packed;
   std::vector<BlockRecord> m_blocks;
 };
