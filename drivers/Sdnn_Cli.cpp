@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <sstream>
@@ -130,8 +131,8 @@ std::string Options::help() const
     os << "\n";
   }
   os << "  -h, --help                show this help\n"
-        "\nKokkos options are passed to Kokkos: --kokkos-threads=N (Kokkos 3.x; --kokkos-num-threads=N\n"
-        "from 4.0), --kokkos-help. Set OMP_PROC_BIND=spread OMP_PLACES=threads for the OpenMP backend.\n";
+        "\nKokkos options are passed to Kokkos: --kokkos-num-threads=N (Kokkos 3.7 and later; before:\n"
+        "--kokkos-threads=N), --kokkos-help. Set OMP_PROC_BIND=spread OMP_PLACES=threads for the OpenMP backend.\n";
   return os.str();
 }
 
@@ -287,7 +288,13 @@ std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage
       args.push_back(argv[k]);
       continue;
     }
-#if KOKKOS_VERSION >= 40000
+    // Only a thread count Kokkos accepts reaches it (Kokkos 3.7 and later abort on others before the command
+    // runs); the command's own option parser then reports a bad value with exit status 2.
+    char *end = nullptr;
+    long const threads = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || threads < 1)
+      continue;
+#if KOKKOS_VERSION >= 30700
     storage = "--kokkos-num-threads=" + value;
 #else
     storage = "--kokkos-threads=" + value;

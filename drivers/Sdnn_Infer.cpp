@@ -111,6 +111,9 @@ int run_infer(int argc, char **argv, int first)
   opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");
+  opts.add("instruction-set", "SET",
+           "kernels to run: auto (the best this CPU runs), generic, avx2, avx512 (default: the\n"
+           "environment variable SDNN_INSTRUCTION_SET, else auto)");
   opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
   opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
   opts.add("partition", "PART", "MPI: input rows to ranks in contiguous blocks (block) or hashed first (hashed)",
@@ -170,6 +173,18 @@ int run_infer(int argc, char **argv, int first)
         else
           throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") +
                            "' (available: auto, sparse, dense)");
+        if (opts.has("instruction-set") && opts.str("instruction-set") != "auto")
+        {
+          auto const set = parse_instruction_set(opts.str("instruction-set"));
+          if (!set)
+            throw UsageError("sdnn infer: unknown --instruction-set '" + opts.str("instruction-set") +
+                             "' (available: auto, generic, avx2, avx512)");
+          select_instruction_set(*set);
+        }
+        else if (opts.has("instruction-set"))
+          select_instruction_set(best_instruction_set());
+        else
+          active_instruction_set(); // a bad SDNN_INSTRUCTION_SET is reported here, before any work
         if (auto const part = parse_row_partition(opts.str("partition")))
           partition = *part;
         else
@@ -279,6 +294,8 @@ int run_infer(int argc, char **argv, int first)
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
                 static_cast<long long>(input_nnz), static_cast<long long>(network.num_edges()),
                 static_cast<double>(bias));
+    std::printf("kernels      : %s (%s multiply-add; best on this CPU: %s)\n", name(active_instruction_set()).c_str(),
+                multiply_add_is_fused() ? "fused" : "unfused", name(best_instruction_set()).c_str());
     std::fflush(stdout);
   }
   bool const per_layer = opts.has("per-layer");

@@ -39,7 +39,8 @@
 #include "Sdnn_Peak.hpp"
 
 #include <Sdnn.hpp>
-#include <impl/Sdnn_Tile.hpp>
+#include <impl/Sdnn_Activate.hpp>
+#include <impl/Sdnn_TileWorkspace.hpp>
 
 #include <Kokkos_Core.hpp>
 #include <benchmark/benchmark.h>
@@ -76,7 +77,8 @@ LayerPointers layer_pointers(sdnn::HostCsc const &w)
   static std::map<float const *, sdnn::impl::LayerGroups> groups;
   auto it = groups.find(w.values().data());
   if (it == groups.end())
-    it = groups.emplace(w.values().data(), sdnn::impl::LayerGroups(w)).first;
+    it = groups.emplace(w.values().data(), sdnn::impl::LayerGroups(w, sdnn::impl::active_kernel_set().block_columns))
+             .first;
   return it->second.pointers(w);
 }
 
@@ -595,9 +597,10 @@ int main(int argc, char **argv)
   std::ostringstream peak;
   peak << std::scientific << g_peak;
   benchmark::AddCustomContext("peak_multiply_adds_per_s_1_thread", peak.str());
-  benchmark::AddCustomContext("peak_simd_floats", std::to_string(sdnn::perf::peak_simd_floats));
-  benchmark::AddCustomContext("peak_accumulators", std::to_string(sdnn::perf::peak_accumulators));
-  benchmark::AddCustomContext("peak_fused", sdnn::perf::peak_fused ? "true" : "false");
+  auto const &kernels = sdnn::impl::active_kernel_set();
+  benchmark::AddCustomContext("instruction_set", sdnn::name(kernels.set));
+  benchmark::AddCustomContext("peak_lanes_per_iteration", std::to_string(kernels.peak_lanes));
+  benchmark::AddCustomContext("peak_fused", kernels.fused ? "true" : "false");
   benchmark::AddCustomContext("sdnn_panel_rows", std::to_string(sdnn::impl::panel_rows));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

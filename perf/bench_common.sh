@@ -10,8 +10,9 @@
 #        kernel' and 'dense median' lines, nan without them). The progress
 #        line on stderr counts the runs ("run i of n") when bench_total is set.
 #   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
-#                                label (in the given order), printed and written to CSV; a label
-#                                "reference", if run, adds each label's speed-up over it
+#                                label (in the given order), printed and written to CSV; the label named
+#                                by $bench_baseline (default "reference"), if run, adds each label's
+#                                speed-up over it (its median time over the label's)
 bench_results="$(mktemp)"
 trap 'rm -f "$bench_results"' EXIT
 
@@ -52,23 +53,24 @@ bench_run() {
 }
 
 bench_summary() {
-  python3 - "$bench_results" "$@" <<'PY'
-import statistics, sys
+  bench_baseline="${bench_baseline:-reference}" python3 - "$bench_results" "$@" <<'PY'
+import os, statistics, sys
 path, csv, *order = sys.argv[1:]
+baseline = os.environ.get("bench_baseline") or "reference"
 rows = {}
 for line in open(path):
     label, s, rate, imb, moved = line.rsplit(maxsplit=10)[:5]
     rows.setdefault(label, []).append((float(s), float(rate), float(imb), int(moved)))
-ref = statistics.median(r[0] for r in rows["reference"]) if "reference" in rows else None
-if ref and "reference" not in order:
-    order.append("reference")
+ref = statistics.median(r[0] for r in rows[baseline]) if baseline in rows else None
+if ref and baseline not in order:
+    order.append(baseline)
 header = ["label", "runs", "median_s", "min_s", "max_s", "median_rate_edges_per_s", "median_imbalance", "rows_moved"]
 if ref:
-    header.append("speedup_vs_reference")
+    header.append(f"speedup_vs_{baseline}")
 lines = [",".join(header)]
 width = max(len(label) for label in order)
 print(f"\n{'':{width}} {'runs':>4} {'median s':>9} {'min s':>8} {'max s':>8} {'rate (edges/s)':>15} {'imbalance':>9}"
-      f" {'rows moved':>10}" + (f" {'x reference':>11}" if ref else ""))
+      f" {'rows moved':>10}" + (f" {'x ' + baseline:>11}" if ref else ""))
 for label in order:
     r = rows[label]
     seconds = [x[0] for x in r]

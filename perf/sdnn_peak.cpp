@@ -1,5 +1,5 @@
 // sdnn_peak: the machine's measured multiply-add peak (Sdnn_Peak.hpp), one line on stdout:
-//   peak         : 1.2345e+11 multiply-adds/s (2 threads, 16-float vectors, 16 accumulators, fused)
+//   peak         : 1.2345e+11 multiply-adds/s (2 threads, avx512 kernels, 256 lanes per iteration, fused)
 // Exit status: 0 success, 1 failed measurement, 2 bad command line.
 //   build/openmp/perf/sdnn_peak --threads 2 --seconds 1
 #include "Sdnn_Peak.hpp"
@@ -55,8 +55,8 @@ int main(int argc, char **argv)
     std::cerr << "sdnn_peak: error: " << e.what() << "\n";
     return 1;
   }
-  std::printf("peak         : %.4e multiply-adds/s (%d threads, %d-float vectors, %d accumulators, %s)\n", peak,
-              threads, sdnn::perf::peak_simd_floats, sdnn::perf::peak_accumulators,
-              sdnn::perf::peak_fused ? "fused" : "unfused");
+  auto const &kernels = sdnn::impl::active_kernel_set();
+  std::printf("peak         : %.4e multiply-adds/s (%d threads, %s kernels, %d lanes per iteration, %s)\n", peak,
+              threads, sdnn::name(kernels.set).c_str(), kernels.peak_lanes, kernels.fused ? "fused" : "unfused");
   return 0;
 }

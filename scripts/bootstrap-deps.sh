@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Obtain everything sdnn needs on a Debian 12 machine, and build Kokkos + Kokkos Kernels 3.4.1
-# (OpenMP and Threads backends) from Debian's trilinos source package.
+# Obtain everything sdnn needs on a Debian 12 machine, and build Kokkos 3.4.1 (OpenMP and Threads
+# backends) from Debian's trilinos source package.
 #
 # Usage: scripts/bootstrap-deps.sh [--backends "openmp threads"] [--no-apt]
 #
@@ -80,10 +80,10 @@ if [ "$all_cached" = 0 ]; then
         { tail -20 "$dl_dir/apt-source.log" >&2; log "error: apt-get source trilinos failed"; exit 1; }
     fi
     tarball="$(ls "$dl_dir"/trilinos_*.orig.tar.* | head -n 1)"
-    log "extracting packages/kokkos and packages/kokkos-kernels from $(basename "$tarball")"
+    log "extracting packages/kokkos from $(basename "$tarball")"
     rm -rf "$src_dir"; mkdir -p "$src_dir"
     tar -xf "$tarball" -C "$src_dir" --strip-components=2 --wildcards \
-        '*/packages/kokkos/*' '*/packages/kokkos-kernels/*'
+        '*/packages/kokkos/*'
     grep -q "Kokkos_VERSION_MAJOR 3" "$src_dir/kokkos/CMakeLists.txt" 2>/dev/null ||
       grep -q "KOKKOS_VERSION_MAJOR 3" "$src_dir/kokkos/CMakeLists.txt" ||
       { log "error: unexpected Kokkos version in $src_dir/kokkos"; exit 1; }
@@ -110,21 +110,6 @@ if [ "$all_cached" = 0 ]; then
     cmake --build "$build/kokkos" -j "$jobs" >>"$build.kokkos.log" 2>&1 &&
       cmake --install "$build/kokkos" >>"$build.kokkos.log" 2>&1 ||
       { tail -30 "$build.kokkos.log" >&2; exit 1; }
-    log "building Kokkos Kernels $kokkos_version ($b, no default ETI)"
-    cmake -S "$src_dir/kokkos-kernels" -B "$build/kk" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_INSTALL_PREFIX="$prefix" -DKokkos_ROOT="$prefix" -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-      -DKokkosKernels_ADD_DEFAULT_ETI=OFF -DKokkosKernels_ENABLE_TESTS=OFF \
-      -DKokkosKernels_INST_DOUBLE=OFF -DKokkosKernels_INST_FLOAT=OFF \
-      -DKokkosKernels_INST_OFFSET_INT=OFF -DKokkosKernels_INST_OFFSET_SIZE_T=OFF \
-      -DKokkosKernels_INST_ORDINAL_INT=OFF -DKokkosKernels_INST_ORDINAL_INT64_T=OFF \
-      -DKokkosKernels_INST_LAYOUTLEFT=OFF -DKokkosKernels_INST_LAYOUTRIGHT=OFF \
-      -DKokkosKernels_INST_EXECSPACE_OPENMP=OFF -DKokkosKernels_INST_EXECSPACE_THREADS=OFF \
-      -DKokkosKernels_INST_EXECSPACE_SERIAL=OFF \
-      -DKokkosKernels_INST_MEMSPACE_HOSTSPACE=OFF >"$build.kk.log" 2>&1 ||
-      { tail -30 "$build.kk.log" >&2; exit 1; }
-    cmake --build "$build/kk" -j "$jobs" >>"$build.kk.log" 2>&1 &&
-      cmake --install "$build/kk" >>"$build.kk.log" 2>&1 ||
-      { tail -30 "$build.kk.log" >&2; exit 1; }
     rm -rf "$build"
     touch "$prefix/.sdnn-stamp"
   done

@@ -24,8 +24,6 @@ import sys
 ALLOWED_EXACT = {
     "Kokkos_ROOT",
     "Kokkos_DIR",
-    "KokkosKernels_ROOT",
-    "KokkosKernels_DIR",
     "GTest_ROOT",
     "GTest_DIR",
     "ZLIB_ROOT",

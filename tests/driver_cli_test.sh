@@ -131,6 +131,32 @@ expect_rc 0
 expect_out '^check        : PASSED'
 expect_out '^io .* 13 from binary cache, 0 cached now'
 
+check "infer names the instruction set its kernels ran"
+run "$SDNN" "${INFER[@]}"
+expect_rc 0
+expect_out '^kernels      : (generic|avx2|avx512) \((fused|unfused) multiply-add; best on this CPU: '
+
+check "infer --instruction-set generic passes and says so"
+run "$SDNN" "${INFER[@]}" --instruction-set generic
+expect_rc 0
+expect_out '^kernels      : generic \(unfused multiply-add'
+expect_out '^check        : PASSED'
+
+check "SDNN_INSTRUCTION_SET=generic selects the generic kernels"
+SDNN_INSTRUCTION_SET=generic run "$SDNN" "${INFER[@]}"
+expect_rc 0
+expect_out '^kernels      : generic '
+
+check "unknown --instruction-set exits 2"
+run "$SDNN" "${INFER[@]}" --instruction-set sse9
+expect_rc 2
+expect_err "unknown --instruction-set 'sse9'"
+
+check "unknown SDNN_INSTRUCTION_SET exits 2 with a one-line error"
+SDNN_INSTRUCTION_SET=sse9 run "$SDNN" "${INFER[@]}"
+expect_rc 2
+expect_err 'SDNN_INSTRUCTION_SET=sse9: expected auto, generic, avx2 or avx512'
+
 check "infer --no-cache passes without touching the cache"
 run "$SDNN" "${INFER[@]}" --no-cache
 expect_rc 0

@@ -1,6 +1,8 @@
 // Generated datasets shared by the single-node and the MPI test suites.
 #include "tstDatasets.hpp"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <set>
 
@@ -91,6 +93,25 @@ Dataset skewed(Dataset d)
   d.inputs = to_csc(permuted);
   d.expected = reference_inference(d.inputs, d.layers, d.bias);
   return d;
+}
+
+void expect_same_result(InferenceResult const &got, InferenceResult const &want, std::string const &what)
+{
+  ASSERT_EQ(got.categories, want.categories) << what;
+  ASSERT_EQ(got.layers.size(), want.layers.size()) << what;
+  for (std::size_t l = 0; l < want.layers.size(); ++l)
+  {
+    EXPECT_EQ(got.layers[l].active_rows, want.layers[l].active_rows) << what << " layer " << l + 1;
+    EXPECT_EQ(got.layers[l].nnz, want.layers[l].nnz) << what << " layer " << l + 1;
+  }
+  auto const &a = got.activations;
+  auto const &b = want.activations;
+  ASSERT_EQ(a.num_rows, b.num_rows) << what;
+  ASSERT_EQ(a.num_cols, b.num_cols) << what;
+  ASSERT_EQ(a.row_ptr, b.row_ptr) << what;
+  ASSERT_EQ(a.col_idx, b.col_idx) << what;
+  for (std::size_t k = 0; k < b.values.size(); ++k)
+    ASSERT_EQ(a.values[k], b.values[k]) << what << " value " << k; // bit for bit: same summation order
 }
 
 } // namespace sdnn::test

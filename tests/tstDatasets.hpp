@@ -33,6 +33,9 @@ Dataset sparse_dataset(std::uint64_t seed);
 /// partition then leaves all the late work to the first parts. `expected` is recomputed.
 Dataset skewed(Dataset d);
 
+/// Checks (gtest) that `got` has exactly `want`'s categories, per-layer figures and activations, bit for bit.
+void expect_same_result(InferenceResult const &got, InferenceResult const &want, std::string const &what);
+
 } // namespace sdnn::test
 
 #endif

@@ -3,7 +3,7 @@
 #include "tstDatasets.hpp"
 #include "tstHelpers.hpp"
 
-#include <impl/Sdnn_Tile.hpp>
+#include <impl/Sdnn_LayerGroups.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -43,25 +43,6 @@ std::vector<Dataset> const &datasets()
     return d;
   }();
   return all;
-}
-
-void expect_equal_results(sdnn::InferenceResult const &got, sdnn::InferenceResult const &want, std::string const &what)
-{
-  ASSERT_EQ(got.categories, want.categories) << what;
-  ASSERT_EQ(got.layers.size(), want.layers.size()) << what;
-  for (std::size_t l = 0; l < want.layers.size(); ++l)
-  {
-    EXPECT_EQ(got.layers[l].active_rows, want.layers[l].active_rows) << what << " layer " << l + 1;
-    EXPECT_EQ(got.layers[l].nnz, want.layers[l].nnz) << what << " layer " << l + 1;
-  }
-  auto const &a = got.activations;
-  auto const &b = want.activations;
-  ASSERT_EQ(a.num_rows, b.num_rows) << what;
-  ASSERT_EQ(a.num_cols, b.num_cols) << what;
-  ASSERT_EQ(a.row_ptr, b.row_ptr) << what;
-  ASSERT_EQ(a.col_idx, b.col_idx) << what;
-  for (std::size_t k = 0; k < b.values.size(); ++k)
-    ASSERT_EQ(a.values[k], b.values[k]) << what << " value " << k; // bit for bit: same summation order
 }
 
 struct Variant
@@ -125,7 +106,7 @@ template <class ExecutionSpace> void check_variant(Variant const &v)
     std::string const what = std::string(ExecutionSpace::name()) + " " + variant_name(v) + " hash " +
                              sdnn::name(v.hash) + " kernel " + sdnn::name(v.kernel) + " tile_rows " +
                              std::to_string(v.tile_rows) + " on " + d.name;
-    expect_equal_results(got, d.expected, what);
+    sdnn::test::expect_same_result(got, d.expected, what);
     EXPECT_EQ(report.threads, space.concurrency()) << what;
     EXPECT_EQ(report.busy_seconds.size(), static_cast<std::size_t>(space.concurrency())) << what;
     EXPECT_GE(report.imbalance(), 1.0) << what;
@@ -215,7 +196,7 @@ TEST(Inference, DenseKernelCountsItsMultiplyAdds)
     options.parallelism = mode;
     sdnn::WorkReport report;
     auto const got = sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report);
-    expect_equal_results(got, d.expected, "dense, " + report.parallelism);
+    sdnn::test::expect_same_result(got, d.expected, "dense, " + report.parallelism);
     EXPECT_EQ(report.dense_multiply_adds, expected) << report.parallelism;
     EXPECT_GT(report.dense_seconds, 0.0) << report.parallelism;
     // Every multiply-add is in the rate histogram once; the median is a rate some step ran at.
@@ -291,7 +272,7 @@ TEST(Inference, DataThenModelOnASkewedInputMatchesReference)
     options.recruitment = strategy;
     sdnn::WorkReport report;
     auto const got = sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report);
-    expect_equal_results(got, expected, "skewed " + sdnn::name(strategy));
+    sdnn::test::expect_same_result(got, expected, "skewed " + sdnn::name(strategy));
     EXPECT_EQ(report.tiles, threads);
   }
 }
@@ -312,8 +293,8 @@ TEST(Inference, DataThenModelRecruitsThreadsWithoutTilesFromTheFirstLayer)
     options.recruitment = strategy;
     options.tile_rows = d.inputs.num_rows();
     sdnn::WorkReport report;
-    expect_equal_results(sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report), d.expected,
-                         "one tile " + sdnn::name(strategy));
+    sdnn::test::expect_same_result(sdnn::infer(space, d.inputs, d.layers, d.bias, options, &report), d.expected,
+                                   "one tile " + sdnn::name(strategy));
     EXPECT_EQ(report.tiles, 1);
     EXPECT_EQ(report.split_tile_layers, static_cast<std::int64_t>(d.layers.size())) << sdnn::name(strategy);
   }
@@ -330,8 +311,9 @@ TEST(Inference, EmptyInputsAndNoLayers)
     options.parallelism = mode;
     auto const none = sdnn::infer(space, empty, d.layers, d.bias, options);
     EXPECT_TRUE(none.categories.empty()) << sdnn::name(mode);
-    expect_equal_results(sdnn::infer(space, d.inputs, {}, d.bias, options),
-                         sdnn::reference_inference(d.inputs, {}, d.bias), sdnn::name(mode) + " without layers");
+    sdnn::test::expect_same_result(sdnn::infer(space, d.inputs, {}, d.bias, options),
+                                   sdnn::reference_inference(d.inputs, {}, d.bias),
+                                   sdnn::name(mode) + " without layers");
   }
 }
 
@@ -445,7 +427,7 @@ TEST(LayerGroups, RadixNetColumnsShareRowPatternsInGroupsOfSixteen)
 {
   // RadiX-Net (and the challenge's networks): the 16 columns j ≡ c (mod N/16) have the same 32 rows.
   HostCsc const w = sdnn::RadixNet(1024, 1).layer(3);
-  sdnn::impl::LayerGroups const groups(w);
+  sdnn::impl::LayerGroups const groups(w, 8);
   EXPECT_EQ(groups.num_groups(), 64);
   auto const p = groups.pointers(w);
   ASSERT_NE(p.order, nullptr);
@@ -484,7 +466,7 @@ TEST(LayerGroups, LayerWithoutSharedPatternsStaysUngrouped)
       t.values.push_back(0.5f + j);
     }
   HostCsc const w = sdnn::csc_from_triplets(8, 8, t);
-  sdnn::impl::LayerGroups const groups(w);
+  sdnn::impl::LayerGroups const groups(w, 8);
   EXPECT_EQ(groups.num_groups(), 8);
   auto const p = groups.pointers(w);
   EXPECT_EQ(p.order, nullptr);

@@ -1,4 +1,4 @@
-// GoogleTest main of the MPI suite: MPI, then Kokkos (from argv: ctest passes --kokkos-threads),
+// GoogleTest main of the MPI suite: MPI, then Kokkos (from argv: ctest passes the thread count),
 // then every test on every rank. Rank 0 prints the usual report; the other ranks print their
 // failures only. The exit status is non-zero on every rank if any rank had a failure.
 #include <Kokkos_Core.hpp>

@@ -5,6 +5,7 @@
 /// The sequential reference inference, the oracle of every parallel mode.
 
 #include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_InstructionSet.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -37,7 +38,7 @@ struct InferenceResult
 /// For every layer l: Z = Y·W_l; Y = Z + bias on the nonzero entries of Z; Y(Y < 0) = 0;
 /// Y(Y > ymax) = ymax; entries that end at 0 are dropped. Each Z(r, j) is accumulated in float,
 /// in ascending order of the inner index, starting from 0, each term with a fused multiply-add when the
-/// library was built for FMA hardware (see multiply_add_is_fused()): parallel kernels that keep this order
+/// active instruction set has one (see multiply_add_is_fused()): parallel kernels that keep this order
 /// reproduce the activations bit for bit.
 ///
 /// \param inputs Y_0, rows = inputs, columns = N
@@ -49,11 +50,6 @@ struct InferenceResult
 InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias,
                                     float ymax = challenge_ymax,
                                     std::function<void(LayerStats const &)> const &on_layer = {});
-
-/// True when the library accumulates Z = Y·W with fused multiply-adds (one rounding per term: built for a
-/// CPU with FMA, e.g. with Sdnn_ENABLE_NATIVE on x86-64 since Haswell), false when with a multiply then an add.
-/// Either way the reference and every parallel mode of the same build agree bit for bit.
-bool multiply_add_is_fused();
 
 /// Useful multiply-adds of an inference: Σ_l nnz(Y_{l-1}) × nnz(W_l) / N, the products an engine has to do
 /// when it skips zeros (32 per nonzero of every layer's input for the challenge's networks). Engines that

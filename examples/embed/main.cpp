@@ -1,7 +1,7 @@
 // sdnn as a library: load a Graph Challenge dataset, run the inference in a chosen parallel mode,
 // print the categories and check them against the truth file when there is one.
 //
-//   sdnn_embed DATASET_DIR N L MODE [Kokkos options, e.g. --kokkos-threads=4]
+//   sdnn_embed DATASET_DIR N L MODE [Kokkos options, e.g. --kokkos-num-threads=4 (Kokkos 3.7+)]
 //
 // MODE: data, model, manager-worker, work-stealing or data-then-model. Prints the categories
 // (1-based row ids, one per line, as in the challenge's categories files) and a summary line.

@@ -2,7 +2,7 @@
 # or examples/embed) against the installed package with find_package(Sdnn), and runs it.
 #
 #   cmake -DSDNN_BINARY_DIR=<sdnn build tree> -DCONSUMER_SOURCE_DIR=<consumer project>
-#         -DWORK_DIR=<scratch directory> -DKokkos_DIR=<...> -DKokkosKernels_DIR=<...>
+#         -DWORK_DIR=<scratch directory> -DKokkos_DIR=<...>
 #         -DCMAKE_GENERATOR=<generator> [-DCMAKE_CXX_COMPILER=<compiler>]
 #         [-DCONSUMER_EXECUTABLE=<name>] [-DCONSUMER_ARGS="<args>"] [-DDATASET_ARGS="<args>"]
 #         [-DEXPECT_OUTPUT=<regex>] [-DEXPECT_CATEGORIES=<file>] -P run.cmake
@@ -105,7 +105,7 @@ set(configure_args
   "-DCMAKE_PREFIX_PATH=${prefix}"
   -DCMAKE_BUILD_TYPE=Release
   -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
-foreach(var Kokkos_DIR KokkosKernels_DIR CMAKE_CXX_COMPILER CMAKE_MAKE_PROGRAM)
+foreach(var Kokkos_DIR CMAKE_CXX_COMPILER CMAKE_MAKE_PROGRAM)
   if(DEFINED ${var} AND NOT "${${var}}" STREQUAL "")
     list(APPEND configure_args "-D${var}=${${var}}")
   endif()

@@ -1,6 +1,6 @@
 #include <Sdnn_Inference.hpp>
 
-#include "Sdnn_Tile.hpp"
+#include "Sdnn_TileWorkspace.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -218,15 +218,15 @@ class Problem
 public:
   Problem(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias, InferenceOptions const &options,
           int threads)
-      : m_options(options), m_bias(bias), m_n(inputs.num_cols()), m_num_layers(static_cast<int>(layers.size())),
-        m_threads(threads), m_csr(to_csr(inputs)), m_active(layers.size(), 0), m_nnz(layers.size(), 0),
-        m_progress(options.progress)
+      : m_options(options), m_kernels(active_kernel_set()), m_bias(bias), m_n(inputs.num_cols()),
+        m_num_layers(static_cast<int>(layers.size())), m_threads(threads), m_csr(to_csr(inputs)),
+        m_active(layers.size(), 0), m_nnz(layers.size(), 0), m_progress(options.progress)
   {
     // Column groups for the dense kernel, once per layer (≈ 1 ms per layer at N = 4096).
     m_groups.reserve(layers.size());
     for (auto const &w : layers)
     {
-      m_groups.emplace_back(w);
+      m_groups.emplace_back(w, m_kernels.block_columns);
       m_layers.push_back(m_groups.back().pointers(w));
     }
     switch (options.kernel)
@@ -269,7 +269,7 @@ public:
           static_cast<std::int64_t>(std::ceil(std::max(m_dense_above, m_sparse_below) * static_cast<double>(full))) +
               m_n,
           1, full);
-    return TileWorkspace(m_n, m_tile_rows, group, capacity);
+    return TileWorkspace(m_n, m_tile_rows, group, capacity, m_kernels);
   }
 
   std::int64_t num_tiles() const { return m_num_tiles; }
@@ -398,6 +398,7 @@ public:
 
 private:
   InferenceOptions const &m_options;
+  KernelSet const &m_kernels; // one instruction set for the whole inference
   float m_bias;
   std::int64_t m_n;
   int m_num_layers;

@@ -1,6 +1,6 @@
 #include <Sdnn_Reference.hpp>
 
-#include "Sdnn_MultiplyAdd.hpp"
+#include "Sdnn_KernelSet.hpp"
 
 #include <algorithm>
 
@@ -16,12 +16,11 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
                           << ", the inputs have " << n << " columns");
 
-  // For each live row r and column j: Z(r, j) = Σ_i Y(r, i)·W(i, j) over column j of W, rows i
-  // ascending (a CSC column is sorted), accumulated in float from 0 with impl::multiply_add. Terms with Y(r, i) = 0 add
-  // an exact 0, so this equals the sum over the nonzeros alone. Up to `batch` live rows are computed side by side, each
-  // with its own accumulator: no sum is reordered, the rows only share the loop over W (which lets the compiler overlap
-  // the otherwise latency-bound additions).
-  constexpr int batch = 8;
+  // Up to `batch` live rows at a time go through the active instruction set's reference_columns (see
+  // Sdnn_ReferenceKernel_Impl.hpp), which accumulates each Z(r, j) in float from 0 over the rows of column j of W in
+  // ascending order. Terms with Y(r, i) = 0 add an exact 0, so this equals the sum over the nonzeros alone.
+  constexpr int batch = impl::reference_batch;
+  auto const &kernels = impl::active_kernel_set();
   HostCsr y = to_csr(inputs);
   HostCsr next;
   next.num_rows = y.num_rows;
@@ -53,28 +52,8 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
       for (int b = 0; b < count; ++b)
         for (auto k = y.row_ptr[live[first + b]]; k < y.row_ptr[live[first + b] + 1]; ++k)
           y_dense[y.col_idx[k] * batch + b] = y.values[k];
-      for (std::int64_t j = 0; j < n; ++j)
-      {
-        float z[batch] = {};
-        for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
-        {
-          float const w = values(k);
-          float const *yi = &y_dense[row_idx(k) * batch];
-          for (int b = 0; b < batch; ++b)
-            z[b] = impl::multiply_add(yi[b], w, z[b]);
-        }
-        for (int b = 0; b < batch; ++b)
-        {
-          float v = z[b];
-          if (v != 0.0f) // bias only on the nonzeros of Z
-          {
-            v += bias;
-            v = v < 0.0f ? 0.0f : v;
-            v = v > ymax ? ymax : v;
-          }
-          z_rows[b * n + j] = v;
-        }
-      }
+      kernels.reference_columns(
+          {col_ptr.data(), row_idx.data(), values.data(), n, y_dense.data(), z_rows.data(), bias, ymax});
       for (int b = 0; b < count; ++b)
       {
         auto const r = live[first + b];
@@ -120,11 +99,6 @@ double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> cons
     y_nnz = l < layers.size() ? static_cast<double>(layers[l].nnz) : 0.0;
   }
   return total;
-}
-
-bool multiply_add_is_fused()
-{
-  return SDNN_IMPL_FUSED_MULTIPLY_ADD != 0;
 }
 
 } // namespace sdnn

@@ -1,6 +1,8 @@
 # sdnn: sparse deep neural network inference with Kokkos (Graph Challenge style).
 #
-# Use from a checkout:  spack repo add spack && spack install sdnn +openmp +mpi
+# There is no public repository or release yet, so spack builds sdnn from a checkout:
+#   spack repo add spack
+#   spack dev-build -d . sdnn@0.1.0 +openmp +mpi     (or `spack develop sdnn@0.1.0` in an environment)
 # tests/check_spack_package.py (ctest: spack_options) checks that every CMake variable this
 # recipe passes is one the project declares.
 
@@ -14,14 +16,11 @@ class Sdnn(CMakePackage):
     on Kokkos host backends: a library with five single-node parallel modes, readers for the
     challenge's files, a generator of challenge-style data and the `sdnn` driver."""
 
-    # Placeholders until the project is published: set them to the real repository.
-    homepage = "https://github.com/sdnn-project/sdnn"
-    git = "https://github.com/sdnn-project/sdnn.git"
+    # No `homepage`, `git` or `url` until the project is published: the only version is the one in a
+    # checkout (the project's CMake version), built with `spack dev-build` or `spack develop`.
+    license("BSD-3-Clause")
 
-    maintainers("sdnn-project")
-
-    version("main", branch="main")
-    version("0.1.0", tag="v0.1.0")
+    version("0.1.0")
 
     # Kokkos host backend the library and the driver run on. Kokkos 3.x accepts only one host
     # parallel backend, hence exactly one of the two.
@@ -36,10 +35,10 @@ class Sdnn(CMakePackage):
     depends_on("cxx", type="build")
     depends_on("cmake@3.16:", type="build")
 
-    depends_on("kokkos@3.4:")
+    # Tested: 3.4.1 (CI) and 4.6.01 (by hand). Kokkos 5 (C++20) is not tested yet.
+    depends_on("kokkos@3.4:4")
     depends_on("kokkos+openmp", when="+openmp")
     depends_on("kokkos+threads", when="+threads")
-    depends_on("kokkos-kernels@3.4:")
     depends_on("mpi", when="+mpi")
     # The driver reads gzip-compressed IDX image files.
     depends_on("zlib-api")
@@ -51,14 +50,14 @@ class Sdnn(CMakePackage):
         spec = self.spec
         args = [
             self.define("Kokkos_ROOT", spec["kokkos"].prefix),
-            self.define("KokkosKernels_ROOT", spec["kokkos-kernels"].prefix),
             self.define_from_variant("Sdnn_ENABLE_MPI", "mpi"),
             self.define_from_variant("Sdnn_ENABLE_TESTS", "tests"),
             # The spack test below runs the driver.
             self.define("Sdnn_ENABLE_DRIVERS", True),
             self.define("Sdnn_ENABLE_BENCHMARKS", False),
             self.define("Sdnn_ENABLE_GRAPHBLAS", False),
-            # Spack chooses the target architecture and passes its flags itself.
+            # The kernels are compiled for every instruction set and chosen at run time; spack passes
+            # the target's flags itself for the rest.
             self.define("Sdnn_ENABLE_NATIVE", False),
             self.define("Sdnn_ENABLE_WERROR", False),
             self.define("Sdnn_ENABLE_SANITIZERS", False),

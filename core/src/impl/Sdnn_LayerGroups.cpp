@@ -1,0 +1,105 @@
+#include "Sdnn_LayerGroups.hpp"
+
+#include <algorithm>
+
+namespace sdnn::impl
+{
+
+LayerGroups::LayerGroups(HostCsc const &w, int block_columns) : m_block_columns(block_columns)
+{
+  SDNN_REQUIRE(block_columns >= 1, "blocks of " << block_columns << " columns");
+  std::int64_t const n = w.num_cols();
+  auto const col_ptr = w.col_ptr().data();
+  auto const row_idx = w.row_idx().data();
+  auto const values = w.values().data();
+  // Columns sorted by (pattern hash, pattern, column): equal patterns become adjacent runs.
+  std::vector<std::uint64_t> hash(n);
+  for (std::int64_t j = 0; j < n; ++j)
+  {
+    std::uint64_t h = 0xcbf29ce484222325ull ^ static_cast<std::uint64_t>(col_ptr[j + 1] - col_ptr[j]);
+    for (auto k = col_ptr[j]; k < col_ptr[j + 1]; ++k)
+      h = (h ^ static_cast<std::uint32_t>(row_idx[k])) * 0x100000001b3ull;
+    hash[j] = h;
+  }
+  auto same_pattern = [&](std::int32_t a, std::int32_t b)
+  {
+    return col_ptr[a + 1] - col_ptr[a] == col_ptr[b + 1] - col_ptr[b] &&
+           std::equal(row_idx + col_ptr[a], row_idx + col_ptr[a + 1], row_idx + col_ptr[b]);
+  };
+  m_order.resize(n);
+  for (std::int64_t j = 0; j < n; ++j)
+    m_order[j] = static_cast<std::int32_t>(j);
+  std::sort(m_order.begin(), m_order.end(),
+            [&](std::int32_t a, std::int32_t b)
+            {
+              if (hash[a] != hash[b])
+                return hash[a] < hash[b];
+              if (!same_pattern(a, b))
+                return std::lexicographical_compare(row_idx + col_ptr[a], row_idx + col_ptr[a + 1],
+                                                    row_idx + col_ptr[b], row_idx + col_ptr[b + 1]);
+              return a < b;
+            });
+  std::vector<std::int32_t> group_end(n); // one past the last position of p's group
+  std::int64_t widest = 0;
+  for (std::int64_t p = 0; p < n;)
+  {
+    std::int64_t e = p + 1;
+    while (e < n && same_pattern(m_order[p], m_order[e]))
+      ++e;
+    std::fill(group_end.begin() + p, group_end.begin() + e, static_cast<std::int32_t>(e));
+    widest = std::max(widest, e - p);
+    ++m_num_groups;
+    p = e;
+  }
+  if (widest < 2)
+  {
+    *this = LayerGroups();
+    m_num_groups = n;
+    return;
+  }
+  // Values group by group, [k][column of the group], and the blocks of at most block_columns columns the dense
+  // kernel runs, group by group.
+  m_packed.resize(w.nnz());
+  m_block_at.resize(n);
+  std::int64_t offset = 0;
+  for (std::int64_t p = 0; p < n;)
+  {
+    std::int64_t const e = group_end[p], width = e - p;
+    std::int32_t const len = static_cast<std::int32_t>(col_ptr[m_order[p] + 1] - col_ptr[m_order[p]]);
+    for (std::int64_t q = p; q < e; ++q)
+      for (std::int64_t k = 0; k < len; ++k)
+        m_packed[offset + k * width + (q - p)] = values[col_ptr[m_order[q]] + k];
+    for (std::int64_t b = p; b < e; b += block_columns)
+    {
+      auto const bw = static_cast<std::int32_t>(std::min<std::int64_t>(block_columns, e - b));
+      std::fill_n(m_block_at.begin() + b, bw, static_cast<std::int32_t>(m_blocks.size()));
+      m_blocks.push_back({static_cast<std::int32_t>(b), bw, len, static_cast<std::int32_t>(width), col_ptr[m_order[p]],
+                          offset + (b - p)});
+    }
+    offset += width * len;
+    p = e;
+  }
+}
+
+LayerPointers LayerGroups::pointers(HostCsc const &w) const
+{
+  LayerPointers out{w.col_ptr().data(), w.row_idx().data(), w.values().data()};
+  if (!m_packed.empty())
+  {
+    out.order = m_order.data();
+    out.packed = m_packed.data();
+    out.blocks = m_blocks.data();
+    out.block_at = m_block_at.data();
+    out.num_blocks = static_cast<std::int64_t>(m_blocks.size());
+    out.block_columns = m_block_columns;
+  }
+  return out;
+}
+
+std::int64_t LayerGroups::bytes() const
+{
+  return static_cast<std::int64_t>((m_order.size() + m_block_at.size() + m_packed.size()) * 4 +
+                                   m_blocks.size() * sizeof(BlockRecord));
+}
+
+} // namespace sdnn::impl
