@@ -20,5 +20,6 @@
 #include <Sdnn_IO.hpp>
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_Reference.hpp>
+#include <Sdnn_WorkReport.hpp>
 
 #endif
