@@ -2,7 +2,7 @@
 #define SDNN_WORKREPORT_HPP
 
 /// \file Sdnn_WorkReport.hpp
-/// WorkReport: where the time of a parallel inference went.
+/// WorkReport: where the time of a parallel inference went, and the one list of its fields.
 
 #include <cstdint>
 #include <string>
@@ -30,6 +30,39 @@ struct WorkReport
   std::vector<std::int64_t> dense_rate_histogram;
   std::int64_t steals = 0;          ///< successful steals (work-stealing)
   std::int64_t workspace_bytes = 0; ///< memory of the workspaces, allocated once before the layer loop
+
+  /// How a field's values from two segments of one inference combine (infer_distributed() runs infer() once
+  /// per segment of layers and reports the segments as one).
+  enum class Merge
+  {
+    latest,          ///< the same in every segment: the latest segment's value is kept
+    sum,             ///< the values are added
+    max,             ///< the larger value is kept
+    elementwise_sum, ///< vectors are added entry by entry, the shorter one padded with zeros
+  };
+
+  /// The one list of the fields: calls `visit(name, member, merge)` for each field in declaration order, where
+  /// `name` is the member's name ("tiles"), `member` a pointer to it (`&WorkReport::tiles`) and `merge` how two
+  /// segments' values combine. Merging segments and the MPI exchange of reports go through it, so a new field
+  /// needs its declaration and one line here; the names are meant for machine-readable reports too.
+  /// \tparam Visitor callable as `visit(char const *, T WorkReport::*, Merge)` for every field type T
+  /// \param visit called once per field
+  template <class Visitor> static void for_each_field(Visitor &&visit)
+  {
+    visit("parallelism", &WorkReport::parallelism, Merge::latest);
+    visit("threads", &WorkReport::threads, Merge::latest);
+    visit("tiles", &WorkReport::tiles, Merge::max);
+    visit("tile_rows", &WorkReport::tile_rows, Merge::max);
+    visit("busy_seconds", &WorkReport::busy_seconds, Merge::elementwise_sum);
+    visit("dense_tile_layers", &WorkReport::dense_tile_layers, Merge::sum);
+    visit("sparse_tile_layers", &WorkReport::sparse_tile_layers, Merge::sum);
+    visit("split_tile_layers", &WorkReport::split_tile_layers, Merge::sum);
+    visit("dense_seconds", &WorkReport::dense_seconds, Merge::sum);
+    visit("dense_multiply_adds", &WorkReport::dense_multiply_adds, Merge::sum);
+    visit("dense_rate_histogram", &WorkReport::dense_rate_histogram, Merge::elementwise_sum);
+    visit("steals", &WorkReport::steals, Merge::sum);
+    visit("workspace_bytes", &WorkReport::workspace_bytes, Merge::max);
+  }
 
   /// max / mean of busy_seconds (1 is perfect balance).
   double imbalance() const;

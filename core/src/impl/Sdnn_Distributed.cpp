@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <climits>
 #include <numeric>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 namespace sdnn
 {
@@ -110,106 +113,92 @@ std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts
   return plan;
 }
 
+/// A vector field of two segments' WorkReports: WorkReport::Merge::elementwise_sum.
+template <class T> void merge_field(std::vector<T> &into, std::vector<T> const &segment, WorkReport::Merge merge)
+{
+  SDNN_REQUIRE(merge == WorkReport::Merge::elementwise_sum, "a vector field is merged entry by entry");
+  into.resize(std::max(into.size(), segment.size()), T{});
+  for (std::size_t k = 0; k < segment.size(); ++k)
+    into[k] += segment[k];
+}
+
+/// Any other field of two segments' WorkReports: a number summed or maximised, or the latest value kept.
+template <class T> void merge_field(T &into, T const &segment, WorkReport::Merge merge)
+{
+  using Merge = WorkReport::Merge;
+  if constexpr (std::is_arithmetic_v<T>)
+    if (merge == Merge::sum || merge == Merge::max)
+    {
+      into = merge == Merge::sum ? into + segment : std::max(into, segment);
+      return;
+    }
+  SDNN_REQUIRE(merge == Merge::latest, "a field that is not a number or a vector keeps the latest value");
+  into = segment;
+}
+
+/// Adds the report of the next segment of layers to `into`, each field as WorkReport::for_each_field says.
 void accumulate(WorkReport &into, WorkReport const &segment)
 {
-  into.parallelism = segment.parallelism;
-  into.threads = segment.threads;
-  into.tiles = std::max(into.tiles, segment.tiles);
-  into.tile_rows = std::max(into.tile_rows, segment.tile_rows);
-  into.busy_seconds.resize(std::max(into.busy_seconds.size(), segment.busy_seconds.size()), 0.0);
-  for (std::size_t t = 0; t < segment.busy_seconds.size(); ++t)
-    into.busy_seconds[t] += segment.busy_seconds[t];
-  into.dense_tile_layers += segment.dense_tile_layers;
-  into.sparse_tile_layers += segment.sparse_tile_layers;
-  into.split_tile_layers += segment.split_tile_layers;
-  into.dense_seconds += segment.dense_seconds;
-  into.dense_multiply_adds += segment.dense_multiply_adds;
-  into.dense_rate_histogram.resize(std::max(into.dense_rate_histogram.size(), segment.dense_rate_histogram.size()), 0);
-  for (std::size_t b = 0; b < segment.dense_rate_histogram.size(); ++b)
-    into.dense_rate_histogram[b] += segment.dense_rate_histogram[b];
-  into.steals += segment.steals;
-  into.workspace_bytes = std::max(into.workspace_bytes, segment.workspace_bytes);
+  WorkReport::for_each_field([&](char const *, auto member, WorkReport::Merge merge)
+                             { merge_field(into.*member, segment.*member, merge); });
 }
 
-/// A RankReport as numbers, for one Allgatherv.
-std::vector<double> pack(RankReport const &r)
-{
-  auto const &w = r.work;
-  std::vector<double> out = {double(r.rank),
-                             r.compute_seconds,
-                             r.comm_seconds,
-                             r.seconds,
-                             double(r.rows_start),
-                             double(r.rows_end),
-                             double(r.row_layers),
-                             double(r.exchange.rows_sent),
-                             double(r.exchange.rows_received),
-                             double(r.exchange.bytes_sent),
-                             double(r.exchange.bytes_received),
-                             r.exchange.seconds,
-                             double(w.threads),
-                             double(w.tiles),
-                             double(w.tile_rows),
-                             double(w.dense_tile_layers),
-                             double(w.sparse_tile_layers),
-                             double(w.split_tile_layers),
-                             double(w.steals),
-                             double(w.workspace_bytes),
-                             w.dense_seconds,
-                             double(w.dense_multiply_adds)};
-  // The histogram, whole (dense_rate_bins entries, zeros when the rank ran no dense step), then busy_seconds.
-  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
-    out.push_back(b < static_cast<int>(w.dense_rate_histogram.size()) ? double(w.dense_rate_histogram[b]) : 0.0);
-  out.insert(out.end(), w.busy_seconds.begin(), w.busy_seconds.end());
-  return out;
-}
-constexpr std::size_t histogram_field = 22;
-constexpr std::size_t packed_fields = histogram_field + WorkReport::dense_rate_bins;
+// A RankReport travels as doubles in one Allgatherv, field by field through the reports' field lists: a number as
+// itself, a vector as its length then its entries, a nested report as its fields. Text is not sent: the name of
+// the mode is the same on every rank, and every rank keeps its own.
+void pack_field(std::vector<double> &, std::string const &) {}
 
-RankReport unpack(double const *v, std::size_t size, std::string const &parallelism)
+template <class T> void pack_field(std::vector<double> &out, std::vector<T> const &values)
 {
-  auto i64 = [&](std::size_t k) { return static_cast<std::int64_t>(v[k]); };
-  RankReport r;
-  r.rank = static_cast<int>(v[0]);
-  r.compute_seconds = v[1];
-  r.comm_seconds = v[2];
-  r.seconds = v[3];
-  r.rows_start = i64(4);
-  r.rows_end = i64(5);
-  r.row_layers = i64(6);
-  r.exchange = {i64(7), i64(8), i64(9), i64(10), v[11]};
-  auto &w = r.work;
-  w.parallelism = parallelism;
-  w.threads = static_cast<int>(v[12]);
-  w.tiles = i64(13);
-  w.tile_rows = i64(14);
-  w.dense_tile_layers = i64(15);
-  w.sparse_tile_layers = i64(16);
-  w.split_tile_layers = i64(17);
-  w.steals = i64(18);
-  w.workspace_bytes = i64(19);
-  w.dense_seconds = v[20];
-  w.dense_multiply_adds = i64(21);
-  w.dense_rate_histogram.resize(WorkReport::dense_rate_bins);
-  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
-    w.dense_rate_histogram[b] = i64(histogram_field + b);
-  w.busy_seconds.assign(v + packed_fields, v + size);
-  return r;
+  out.push_back(static_cast<double>(values.size()));
+  for (auto const value : values)
+    out.push_back(static_cast<double>(value));
+}
+
+template <class T> void pack_field(std::vector<double> &out, T const &value)
+{
+  if constexpr (std::is_arithmetic_v<T>)
+    out.push_back(static_cast<double>(value));
+  else
+    T::for_each_field([&](char const *, auto member, auto...) { pack_field(out, value.*member); });
+}
+
+/// Reads from `at` on what pack_field wrote, moving `at` past it.
+void unpack_field(double const *&, std::string &) {}
+
+template <class T> void unpack_field(double const *&at, std::vector<T> &values)
+{
+  values.resize(static_cast<std::size_t>(*at++));
+  for (auto &value : values)
+    value = static_cast<T>(*at++);
+}
+
+template <class T> void unpack_field(double const *&at, T &value)
+{
+  if constexpr (std::is_arithmetic_v<T>)
+    value = static_cast<T>(*at++);
+  else
+    T::for_each_field([&](char const *, auto member, auto...) { unpack_field(at, value.*member); });
 }
 
 std::vector<RankReport> allgather_reports(MPI_Comm comm, RankReport const &mine)
 {
   int const size = comm_size(comm);
-  auto const packed = pack(mine);
+  std::vector<double> packed;
+  pack_field(packed, mine);
   int const count = static_cast<int>(packed.size());
   std::vector<int> counts(size), displs(size);
   MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
   std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
   std::vector<double> all(displs.back() + counts.back());
   MPI_Allgatherv(packed.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm);
-  std::vector<RankReport> out;
+  std::vector<RankReport> out(size, mine); // text fields are not sent: they stay this rank's
   for (int p = 0; p < size; ++p)
-    out.push_back(unpack(all.data() + displs[p], counts[p], mine.work.parallelism));
+  {
+    double const *at = all.data() + displs[p];
+    unpack_field(at, out[p]);
+    SDNN_REQUIRE(at == all.data() + displs[p] + counts[p], "rank " << p << " sent a report of another layout");
+  }
   return out;
 }
 
@@ -245,11 +234,7 @@ std::int64_t sum_of(std::vector<RankReport> const &ranks, std::int64_t (*field)(
 
 ExchangeStats &ExchangeStats::operator+=(ExchangeStats const &other)
 {
-  rows_sent += other.rows_sent;
-  rows_received += other.rows_received;
-  bytes_sent += other.bytes_sent;
-  bytes_received += other.bytes_received;
-  seconds += other.seconds;
+  for_each_field([&](char const *, auto member) { this->*member += other.*member; });
   return *this;
 }
 

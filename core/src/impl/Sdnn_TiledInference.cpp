@@ -13,6 +13,7 @@ TiledInference::TiledInference(HostCsc const &inputs, std::vector<HostCsc> const
       m_threads(threads), m_csr(to_csr(inputs)), m_active(layers.size(), 0), m_nnz(layers.size(), 0),
       m_progress(options.progress)
 {
+  m_counters.dense_rate_histogram.assign(WorkReport::dense_rate_bins, 0);
   // Column groups for the dense kernel, once per layer (≈ 1 ms per layer at N = 4096).
   m_groups.reserve(layers.size());
   for (auto const &w : layers)
@@ -82,15 +83,9 @@ InferenceResult TiledInference::result(WorkReport *report) const
   }
   if (report)
   {
+    *report = m_counters;
     report->tiles = m_num_tiles;
     report->tile_rows = m_tile_rows;
-    report->dense_tile_layers = m_dense_steps;
-    report->sparse_tile_layers = m_sparse_steps;
-    report->split_tile_layers = m_split_steps;
-    report->dense_seconds = m_dense_seconds;
-    report->dense_multiply_adds = m_dense_macs;
-    report->dense_rate_histogram = m_dense_histogram;
-    report->steals = m_steals;
   }
   return out;
 }

@@ -82,18 +82,19 @@ public:
     Kokkos::Timer timer;
     std::int64_t const macs = ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
     double const seconds = timer.seconds();
-    Kokkos::atomic_add(&m_dense_seconds, seconds);
-    Kokkos::atomic_add(&m_dense_macs, macs);
+    Kokkos::atomic_add(&m_counters.dense_seconds, seconds);
+    Kokkos::atomic_add(&m_counters.dense_multiply_adds, macs);
     if (macs > 0)
-      Kokkos::atomic_add(&m_dense_histogram[WorkReport::dense_rate_bin(static_cast<double>(macs) / seconds)], macs);
+      Kokkos::atomic_add(
+          &m_counters.dense_rate_histogram[WorkReport::dense_rate_bin(static_cast<double>(macs) / seconds)], macs);
   }
 
   /// Merges the chunks of layer l and books the step.
   void finish_layer(TileWorkspace &ws, int l, int g)
   {
-    Kokkos::atomic_add(ws.dense() ? &m_dense_steps : &m_sparse_steps, std::int64_t(1));
+    Kokkos::atomic_add(ws.dense() ? &m_counters.dense_tile_layers : &m_counters.sparse_tile_layers, std::int64_t(1));
     if (g > 1)
-      Kokkos::atomic_add(&m_split_steps, std::int64_t(1));
+      Kokkos::atomic_add(&m_counters.split_tile_layers, std::int64_t(1));
     ws.finalize(g, l, {m_active.data(), m_nnz.data()}, m_sparse_below);
     m_progress.add(1);
   }
@@ -121,7 +122,7 @@ public:
   InferenceOptions const &options() const { return m_options; }
   float bias() const { return m_bias; }
   LayerPointers const &layer(int l) const { return m_layers[l]; }
-  void count_steal() { Kokkos::atomic_add(&m_steals, std::int64_t(1)); }
+  void count_steal() { Kokkos::atomic_add(&m_counters.steals, std::int64_t(1)); }
 
   /// The categories, the per-layer figures and (if kept) the activations in the original row numbering; the
   /// tiling and the counters into `report` when it is not null.
@@ -144,13 +145,7 @@ private:
   std::vector<std::int64_t> m_active;
   std::vector<std::int64_t> m_nnz;
   std::vector<TileOutput> m_outputs;
-  std::int64_t m_dense_steps = 0;
-  double m_dense_seconds = 0.0;
-  std::int64_t m_dense_macs = 0;
-  std::vector<std::int64_t> m_dense_histogram = std::vector<std::int64_t>(WorkReport::dense_rate_bins, 0);
-  std::int64_t m_sparse_steps = 0;
-  std::int64_t m_split_steps = 0;
-  std::int64_t m_steals = 0;
+  WorkReport m_counters; // the counters of the report (steps, dense kernel, steals), added to atomically
   ProgressReporter m_progress;
 };
 
