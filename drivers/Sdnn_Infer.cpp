@@ -19,7 +19,7 @@ namespace
 {
 
 /// Settings of `sdnn infer` that every rank must share.
-struct Problem
+struct SharedSettings
 {
   std::int64_t neurons = 0;
   std::int64_t layers = 0;
@@ -29,13 +29,13 @@ struct Problem
   std::int64_t rebalance_every = 0;
 };
 
-/// Every rank must run the same problem: a rank with another N or L (an MPMD launch gone wrong)
+/// Every rank must run with the same settings: a rank with another N or L (an MPMD launch gone wrong)
 /// would wait forever in a broadcast of the wrong size. Throws the same error on every rank.
-void check_same_problem(Ranks const &ranks, Problem const &mine)
+void check_same_settings(Ranks const &ranks, SharedSettings const &mine)
 {
 #if SDNN_ENABLE_MPI
-  constexpr int fields = sizeof(Problem) / sizeof(std::int64_t);
-  std::vector<Problem> all(ranks.size);
+  constexpr int fields = sizeof(SharedSettings) / sizeof(std::int64_t);
+  std::vector<SharedSettings> all(ranks.size);
   MPI_Allgather(&mine, fields, MPI_INT64_T, all.data(), fields, MPI_INT64_T, ranks.comm);
   std::string differ;
   for (int r = 1; r < ranks.size; ++r)
@@ -46,7 +46,7 @@ void check_same_problem(Ranks const &ranks, Problem const &mine)
     throw InputError("the ranks disagree on the network: rank 0 N=" + std::to_string(all[0].neurons) +
                      " L=" + std::to_string(all[0].layers) + differ + " (give every rank the same options)");
   for (int r = 1; r < ranks.size; ++r)
-    if (std::memcmp(&all[r], &all[0], sizeof(Problem)) != 0)
+    if (std::memcmp(&all[r], &all[0], sizeof(SharedSettings)) != 0)
       throw UsageError("sdnn infer: rank " + std::to_string(r) +
                        " was given other --num-inputs, --mode, --partition or --rebalance-every than rank 0 "
                        "(give every rank the same options)");
@@ -133,7 +133,7 @@ int run_infer(int argc, char **argv, int first)
 
   bool help = false;
   DatasetOptions dataset;
-  Problem problem;
+  SharedSettings settings;
   bool reference = false;
   InferenceOptions engine;
   RowPartition partition = RowPartition::hashed;
@@ -145,11 +145,11 @@ int run_infer(int argc, char **argv, int first)
         if (help)
           return;
         dataset = parse_dataset_options(opts, "sdnn infer");
-        problem.neurons = dataset.neurons;
-        problem.layers = dataset.layers;
-        problem.num_inputs = dataset.num_inputs;
+        settings.neurons = dataset.neurons;
+        settings.layers = dataset.layers;
+        settings.num_inputs = dataset.num_inputs;
         reference = opts.str("mode") == "reference";
-        problem.mode = static_cast<std::int64_t>(all_parallelisms().size());
+        settings.mode = static_cast<std::int64_t>(all_parallelisms().size());
         if (!reference)
         {
           auto const mode = parse_parallelism(opts.str("mode"));
@@ -157,7 +157,7 @@ int run_infer(int argc, char **argv, int first)
             throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
                              "' (available: data, model, manager-worker, work-stealing, data-then-model, reference)");
           engine.parallelism = *mode;
-          problem.mode = static_cast<std::int64_t>(*mode);
+          settings.mode = static_cast<std::int64_t>(*mode);
         }
         if (auto const hash = parse_row_hash(opts.str("hash")))
           engine.hash = *hash;
@@ -190,11 +190,11 @@ int run_infer(int argc, char **argv, int first)
         else
           throw UsageError("sdnn infer: unknown --partition '" + opts.str("partition") +
                            "' (available: block, hashed)");
-        problem.partition = static_cast<std::int64_t>(partition);
-        problem.rebalance_every = opts.integer("rebalance-every");
-        if (problem.rebalance_every < 0 || problem.rebalance_every > problem.layers)
+        settings.partition = static_cast<std::int64_t>(partition);
+        settings.rebalance_every = opts.integer("rebalance-every");
+        if (settings.rebalance_every < 0 || settings.rebalance_every > settings.layers)
           throw UsageError("sdnn infer: --rebalance-every must be in 0..L, got " +
-                           std::to_string(problem.rebalance_every));
+                           std::to_string(settings.rebalance_every));
         rebalance_threshold = opts.real("rebalance-threshold");
         if (!(rebalance_threshold >= 1.0))
           throw UsageError("sdnn infer: --rebalance-threshold must be >= 1, got " + opts.str("rebalance-threshold"));
@@ -214,10 +214,10 @@ int run_infer(int argc, char **argv, int first)
       });
   if (help)
     return 0;
-  check_same_problem(ranks, problem);
+  check_same_settings(ranks, settings);
   engine.keep_activations = false;
-  auto const n = problem.neurons;
-  auto const num_layers = problem.layers;
+  auto const n = settings.neurons;
+  auto const num_layers = settings.layers;
 
   bool const quiet = opts.has("quiet") || !ranks.root();
   std::int64_t progress_every =
@@ -308,7 +308,7 @@ int run_infer(int argc, char **argv, int first)
 #if SDNN_ENABLE_MPI
   DistributedReport distributed;
   DistributedOptions distributed_options;
-  distributed_options.rebalance_every = static_cast<int>(problem.rebalance_every);
+  distributed_options.rebalance_every = static_cast<int>(settings.rebalance_every);
   distributed_options.rebalance_threshold = rebalance_threshold;
 #endif
   if (reference)
@@ -405,10 +405,10 @@ int run_infer(int argc, char **argv, int first)
         std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
                     ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
                     distributed.work_imbalance());
-        if (problem.rebalance_every > 0)
+        if (settings.rebalance_every > 0)
           std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
                       "(%.2f MiB), max %.3f s in rebalancing\n",
-                      static_cast<long long>(problem.rebalance_every), rebalance_threshold, distributed.checks,
+                      static_cast<long long>(settings.rebalance_every), rebalance_threshold, distributed.checks,
                       distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
                       static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
         else

@@ -70,7 +70,7 @@ double g_peak = 0.0; // measured one-thread multiply-add peak
 bool g_failed = false;
 
 /// The one place that turns a layer into the kernels' LayerPointers (adapt here when LayerPointers changes).
-/// Grouped as the engine groups them (impl::Problem): the dense kernel's blocks of columns sharing their rows.
+/// Grouped as the engine groups them (impl::TiledInference): the dense kernel's blocks of columns sharing their rows.
 /// The groups live as long as the benchmark's layers (kept per layer storage, for the whole run).
 LayerPointers layer_pointers(sdnn::HostCsc const &w)
 {
@@ -104,7 +104,7 @@ std::string key_of(char const *name, benchmark::State const &state, int args)
 }
 
 /// The inputs of one benchmark, the first RadiX-Net layer and the reference's result of that layer.
-struct Problem
+struct KernelFixture
 {
   sdnn::HostCsr rows;  // Y0 as the tile loads it
   sdnn::HostCsc layer; // W1
@@ -112,7 +112,7 @@ struct Problem
   sdnn::InferenceResult reference;
   std::vector<std::int32_t> order; // identity: the tile holds rows 0..rows-1
 
-  Problem(sdnn::HostCsr y0, std::int64_t n)
+  KernelFixture(sdnn::HostCsr y0, std::int64_t n)
       : rows(std::move(y0)), layer(sdnn::RadixNet(n, 1).layer(1)), bias(sdnn::challenge_bias(n)),
         reference(sdnn::reference_inference(sdnn::to_csc(rows), {layer}, bias, ymax)), order(rows.num_rows)
   {
@@ -158,13 +158,13 @@ enum class Kind
   half_dead_sparse // even rows an image's pixels with value 32, odd rows one entry 1
 };
 
-/// Problems are built once (the reference inference is the slow part) and kept until main clears them, before
+/// Fixtures are built once (the reference inference is the slow part) and kept until main clears them, before
 /// Kokkos is finalised (they hold Views).
-std::map<std::tuple<Kind, std::int64_t, std::int64_t>, std::unique_ptr<Problem>> g_problems;
+std::map<std::tuple<Kind, std::int64_t, std::int64_t>, std::unique_ptr<KernelFixture>> g_fixtures;
 
-Problem const &problem(Kind kind, std::int64_t n, std::int64_t rows)
+KernelFixture const &fixture(Kind kind, std::int64_t n, std::int64_t rows)
 {
-  auto &slot = g_problems[{kind, n, rows}];
+  auto &slot = g_fixtures[{kind, n, rows}];
   if (slot)
     return *slot;
   std::vector<std::int32_t> all(n);
@@ -206,12 +206,12 @@ Problem const &problem(Kind kind, std::int64_t n, std::int64_t rows)
     break;
   }
   }
-  slot = std::make_unique<Problem>(std::move(y), n);
+  slot = std::make_unique<KernelFixture>(std::move(y), n);
   return *slot;
 }
 
 /// Empty when the tile holds exactly the reference's Y1 (surviving rows, nnz, every value), else the difference.
-std::string compare_with_reference(TileWorkspace const &ws, Problem const &p)
+std::string compare_with_reference(TileWorkspace const &ws, KernelFixture const &p)
 {
   std::ostringstream error;
   auto const &ref = p.reference;
@@ -253,7 +253,7 @@ std::string compare_with_reference(TileWorkspace const &ws, Problem const &p)
 }
 
 /// Checks once per benchmark; false (after SkipWithError) on a mismatch.
-bool checked(benchmark::State &state, std::string const &key, TileWorkspace const &ws, Problem const &p,
+bool checked(benchmark::State &state, std::string const &key, TileWorkspace const &ws, KernelFixture const &p,
              bool want_dense)
 {
   if (ws.dense() != want_dense)
@@ -329,7 +329,7 @@ void BM_Dense(benchmark::State &state)
   std::int64_t const n = state.range(0), rows = state.range(1);
   int const chunks = static_cast<int>(state.range(2));
   auto const key = key_of("Dense", state, 3);
-  Problem const &p = problem(Kind::saturated, n, rows);
+  KernelFixture const &p = fixture(Kind::saturated, n, rows);
   LayerPointers const w = layer_pointers(p.layer);
   TileWorkspace ws(n, rows, chunks, 0); // no sparse capacity: dense panels only
   std::int64_t active = 0, nnz = 0;
@@ -358,7 +358,7 @@ void BM_SparseSpMM(benchmark::State &state)
 {
   std::int64_t const n = state.range(0), rows = state.range(1);
   auto const key = key_of("SparseSpMM", state, 2);
-  Problem const &p = problem(Kind::images, n, rows);
+  KernelFixture const &p = fixture(Kind::images, n, rows);
   LayerPointers const w = layer_pointers(p.layer);
   TileWorkspace ws(n, rows, 1, rows * n);
   auto step = [&]
@@ -423,7 +423,7 @@ void BM_DeadRows(benchmark::State &state)
   std::int64_t const n = state.range(0), rows = state.range(1);
   bool const dense = state.range(2) != 0;
   auto const key = key_of("DeadRows", state, 3);
-  Problem const &p = problem(dense ? Kind::half_dead_dense : Kind::half_dead_sparse, n, rows);
+  KernelFixture const &p = fixture(dense ? Kind::half_dead_dense : Kind::half_dead_sparse, n, rows);
   LayerPointers const w = layer_pointers(p.layer);
   TileWorkspace ws(n, rows, 1, dense ? 0 : rows * n);
   double const dense_above = dense ? -1.0 : never;
@@ -604,6 +604,6 @@ int main(int argc, char **argv)
   benchmark::AddCustomContext("sdnn_panel_rows", std::to_string(sdnn::impl::panel_rows));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  g_problems.clear();
+  g_fixtures.clear();
   return g_failed ? 1 : 0;
 }

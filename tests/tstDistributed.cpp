@@ -64,15 +64,22 @@ void expect_reference_everywhere(sdnn::test::Dataset const &d, std::vector<int> 
           EXPECT_EQ(got.layers[l].nnz, d.expected.layers[l].nnz) << what << " layer " << l + 1;
         }
         ASSERT_EQ(report.ranks.size(), static_cast<std::size_t>(size)) << what;
-        std::int64_t rows_start = 0, rows_end = 0;
-        for (auto const &r : report.ranks)
+        std::int64_t rows_start = 0, rows_end = 0, rows_received = 0;
+        for (int p = 0; p < size; ++p)
         {
+          auto const &r = report.ranks[p];
+          EXPECT_EQ(r.rank, p) << what;
           rows_start += r.rows_start;
           rows_end += r.rows_end;
-          // The dense-rate histogram crosses the gather whole: its multiply-adds are the rank's count.
+          rows_received += r.exchange.rows_received;
+          // The reports cross the gather field by field (RankReport::for_each_field): the dense-rate histogram
+          // whole, its multiply-adds the rank's count; busy_seconds one per thread; the mode's name kept.
           auto const &h = r.work.dense_rate_histogram;
           EXPECT_EQ(std::accumulate(h.begin(), h.end(), std::int64_t(0)), r.work.dense_multiply_adds) << what;
+          EXPECT_EQ(r.work.busy_seconds.size(), static_cast<std::size_t>(r.work.threads)) << what;
+          EXPECT_EQ(r.work.parallelism, sdnn::name(mode)) << what;
         }
+        EXPECT_EQ(rows_received, report.rows_moved()) << what;
         EXPECT_EQ(rows_start, d.inputs.num_rows()) << what;
         EXPECT_EQ(rows_end, static_cast<std::int64_t>(d.expected.categories.size())) << what;
         if (every == 0)

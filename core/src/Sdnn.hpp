@@ -21,5 +21,6 @@
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_InstructionSet.hpp>
 #include <Sdnn_Reference.hpp>
+#include <Sdnn_WorkReport.hpp>
 
 #endif

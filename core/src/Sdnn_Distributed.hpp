@@ -47,8 +47,21 @@ struct ExchangeStats
   std::int64_t bytes_sent = 0;     ///< payload bytes sent to other ranks
   std::int64_t bytes_received = 0; ///< payload bytes received from other ranks
   double seconds = 0.0;            ///< wall time of the exchange on this rank
-  /// Adds another exchange's figures to these.
+  /// Adds another exchange's figures to these (every field).
   ExchangeStats &operator+=(ExchangeStats const &other);
+
+  /// The one list of the fields: calls `visit(name, member)` for each field in declaration order, where `name` is
+  /// the member's name and `member` a pointer to it. operator+= and the MPI exchange of reports go through it.
+  /// \tparam Visitor callable as `visit(char const *, T ExchangeStats::*)` for every field type T
+  /// \param visit called once per field
+  template <class Visitor> static void for_each_field(Visitor &&visit)
+  {
+    visit("rows_sent", &ExchangeStats::rows_sent);
+    visit("rows_received", &ExchangeStats::rows_received);
+    visit("bytes_sent", &ExchangeStats::bytes_sent);
+    visit("bytes_received", &ExchangeStats::bytes_received);
+    visit("seconds", &ExchangeStats::seconds);
+  }
 };
 
 /// Collective: sends local row k to rank `destination[k]` (MPI_Alltoallv). Returns the rows this rank
@@ -95,6 +108,24 @@ struct RankReport
   std::int64_t row_layers = 0;  ///< Σ over layers of the rows alive when the layer started (work done)
   ExchangeStats exchange;       ///< rows migrated by rebalancing
   WorkReport work;              ///< the single-node report; busy_seconds summed over the segments
+
+  /// The one list of the fields: calls `visit(name, member)` for each field in declaration order, where `name` is
+  /// the member's name and `member` a pointer to it (`exchange` and `work` have lists of their own). The MPI
+  /// exchange of the reports goes through it.
+  /// \tparam Visitor callable as `visit(char const *, T RankReport::*)` for every field type T
+  /// \param visit called once per field
+  template <class Visitor> static void for_each_field(Visitor &&visit)
+  {
+    visit("rank", &RankReport::rank);
+    visit("compute_seconds", &RankReport::compute_seconds);
+    visit("comm_seconds", &RankReport::comm_seconds);
+    visit("seconds", &RankReport::seconds);
+    visit("rows_start", &RankReport::rows_start);
+    visit("rows_end", &RankReport::rows_end);
+    visit("row_layers", &RankReport::row_layers);
+    visit("exchange", &RankReport::exchange);
+    visit("work", &RankReport::work);
+  }
 };
 
 /// Where the time of a distributed inference went, on every rank.

@@ -2,11 +2,12 @@
 #define SDNN_INFERENCE_HPP
 
 /// \file Sdnn_Inference.hpp
-/// infer(): the five single-node parallel modes, their options and their work report.
+/// infer(): the five single-node parallel modes and their options (their report: Sdnn_WorkReport.hpp).
 
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Hash.hpp>
 #include <Sdnn_Reference.hpp>
+#include <Sdnn_WorkReport.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -79,45 +80,6 @@ struct InferenceOptions
   /// Called now and then with (tile-layers done, tile-layers in all) from whichever thread made the
   /// progress, never by two threads at once. May be empty.
   std::function<void(std::int64_t, std::int64_t)> progress;
-};
-
-/// Where the time of a parallel inference went.
-struct WorkReport
-{
-  std::string parallelism;             ///< name of the mode that ran
-  int threads = 1;                     ///< threads of the execution space
-  std::int64_t tiles = 0;              ///< row tiles the inputs were cut into
-  std::int64_t tile_rows = 0;          ///< rows per tile
-  std::vector<double> busy_seconds;    ///< per thread: time spent computing (not waiting)
-  std::int64_t dense_tile_layers = 0;  ///< (tile, layer) steps computed on dense panels
-  std::int64_t sparse_tile_layers = 0; ///< (tile, layer) steps computed by the sparse two-step SpMM
-  std::int64_t split_tile_layers = 0;  ///< steps split by columns among recruited threads (data-then-model)
-  double dense_seconds = 0.0;          ///< thread-seconds spent in the dense kernel (summed over threads)
-  std::int64_t dense_multiply_adds = 0; ///< multiply-adds the dense kernel did: live rows × nnz of the columns updated
-  /// The dense kernel's multiply-adds by the rate of the step (one tile, one layer, one column chunk) that did
-  /// them: bin dense_rate_bin(r) adds those of the steps that ran at r multiply-adds per second. Empty, or
-  /// dense_rate_bins entries.
-  std::vector<std::int64_t> dense_rate_histogram;
-  std::int64_t steals = 0;             ///< successful steals (work-stealing)
-  std::int64_t workspace_bytes = 0;    ///< memory of the workspaces, allocated once before the layer loop
-  /// max / mean of busy_seconds (1 is perfect balance).
-  double imbalance() const;
-  /// The dense kernel's median rate per thread, weighted by multiply-adds: half of dense_multiply_adds were done
-  /// in steps at least this fast (to dense_rate_resolution). Unlike dense_multiply_adds / dense_seconds, the
-  /// few steps during which the thread was descheduled (a shared machine) do not weigh more than their share of
-  /// the work. 0 without dense steps.
-  double dense_median_rate() const;
-
-  /// Bins of dense_rate_histogram per doubling of the rate.
-  static constexpr int dense_rate_bins_per_octave = 16;
-  /// log2 of the lowest rate binned (2^20 MAC/s; slower steps go to bin 0).
-  static constexpr int dense_rate_min_log2 = 20;
-  /// Bins of dense_rate_histogram: rates from 2^20 to 2^44 MAC/s (faster steps go to the last bin).
-  static constexpr int dense_rate_bins = 24 * dense_rate_bins_per_octave;
-  /// Relative width of a bin (2^(1/16) - 1, about 4.4 %): the median rate is the centre of its bin.
-  static double dense_rate_resolution();
-  /// Bin of a rate in multiply-adds per second.
-  static int dense_rate_bin(double rate);
 };
 
 /// Parallel inference on the threads of a host execution space (Serial, OpenMP or Threads).

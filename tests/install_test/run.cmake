@@ -86,6 +86,10 @@ foreach(required Sdnn.hpp Sdnn_Config.hpp Sdnn_CscMatrix.hpp Sdnn_Reference.hpp 
     message(FATAL_ERROR "install_test: the install did not write ${prefix}/include/${required}\n${step_output}")
   endif()
 endforeach()
+# impl/ is private: the consumer builds against the public headers alone.
+if(EXISTS "${prefix}/include/impl")
+  message(FATAL_ERROR "install_test: the install wrote the private headers ${prefix}/include/impl\n${step_output}")
+endif()
 if(NOT config_files OR NOT version_files OR NOT targets_files)
   message(FATAL_ERROR "install_test: the install did not write SdnnConfig.cmake, SdnnConfigVersion.cmake and "
                       "SdnnTargets.cmake under ${prefix}\n${step_output}")

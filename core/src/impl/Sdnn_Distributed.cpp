@@ -2,9 +2,12 @@
 #include <Sdnn_Error.hpp>
 #include <Sdnn_Hash.hpp>
 
+#include "Sdnn_DistributedReport.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <numeric>
+#include <vector>
 
 namespace sdnn
 {
@@ -110,148 +113,7 @@ std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts
   return plan;
 }
 
-void accumulate(WorkReport &into, WorkReport const &segment)
-{
-  into.parallelism = segment.parallelism;
-  into.threads = segment.threads;
-  into.tiles = std::max(into.tiles, segment.tiles);
-  into.tile_rows = std::max(into.tile_rows, segment.tile_rows);
-  into.busy_seconds.resize(std::max(into.busy_seconds.size(), segment.busy_seconds.size()), 0.0);
-  for (std::size_t t = 0; t < segment.busy_seconds.size(); ++t)
-    into.busy_seconds[t] += segment.busy_seconds[t];
-  into.dense_tile_layers += segment.dense_tile_layers;
-  into.sparse_tile_layers += segment.sparse_tile_layers;
-  into.split_tile_layers += segment.split_tile_layers;
-  into.dense_seconds += segment.dense_seconds;
-  into.dense_multiply_adds += segment.dense_multiply_adds;
-  into.dense_rate_histogram.resize(std::max(into.dense_rate_histogram.size(), segment.dense_rate_histogram.size()), 0);
-  for (std::size_t b = 0; b < segment.dense_rate_histogram.size(); ++b)
-    into.dense_rate_histogram[b] += segment.dense_rate_histogram[b];
-  into.steals += segment.steals;
-  into.workspace_bytes = std::max(into.workspace_bytes, segment.workspace_bytes);
-}
-
-/// A RankReport as numbers, for one Allgatherv.
-std::vector<double> pack(RankReport const &r)
-{
-  auto const &w = r.work;
-  std::vector<double> out = {double(r.rank),
-                             r.compute_seconds,
-                             r.comm_seconds,
-                             r.seconds,
-                             double(r.rows_start),
-                             double(r.rows_end),
-                             double(r.row_layers),
-                             double(r.exchange.rows_sent),
-                             double(r.exchange.rows_received),
-                             double(r.exchange.bytes_sent),
-                             double(r.exchange.bytes_received),
-                             r.exchange.seconds,
-                             double(w.threads),
-                             double(w.tiles),
-                             double(w.tile_rows),
-                             double(w.dense_tile_layers),
-                             double(w.sparse_tile_layers),
-                             double(w.split_tile_layers),
-                             double(w.steals),
-                             double(w.workspace_bytes),
-                             w.dense_seconds,
-                             double(w.dense_multiply_adds)};
-  // The histogram, whole (dense_rate_bins entries, zeros when the rank ran no dense step), then busy_seconds.
-  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
-    out.push_back(b < static_cast<int>(w.dense_rate_histogram.size()) ? double(w.dense_rate_histogram[b]) : 0.0);
-  out.insert(out.end(), w.busy_seconds.begin(), w.busy_seconds.end());
-  return out;
-}
-constexpr std::size_t histogram_field = 22;
-constexpr std::size_t packed_fields = histogram_field + WorkReport::dense_rate_bins;
-
-RankReport unpack(double const *v, std::size_t size, std::string const &parallelism)
-{
-  auto i64 = [&](std::size_t k) { return static_cast<std::int64_t>(v[k]); };
-  RankReport r;
-  r.rank = static_cast<int>(v[0]);
-  r.compute_seconds = v[1];
-  r.comm_seconds = v[2];
-  r.seconds = v[3];
-  r.rows_start = i64(4);
-  r.rows_end = i64(5);
-  r.row_layers = i64(6);
-  r.exchange = {i64(7), i64(8), i64(9), i64(10), v[11]};
-  auto &w = r.work;
-  w.parallelism = parallelism;
-  w.threads = static_cast<int>(v[12]);
-  w.tiles = i64(13);
-  w.tile_rows = i64(14);
-  w.dense_tile_layers = i64(15);
-  w.sparse_tile_layers = i64(16);
-  w.split_tile_layers = i64(17);
-  w.steals = i64(18);
-  w.workspace_bytes = i64(19);
-  w.dense_seconds = v[20];
-  w.dense_multiply_adds = i64(21);
-  w.dense_rate_histogram.resize(WorkReport::dense_rate_bins);
-  for (int b = 0; b < WorkReport::dense_rate_bins; ++b)
-    w.dense_rate_histogram[b] = i64(histogram_field + b);
-  w.busy_seconds.assign(v + packed_fields, v + size);
-  return r;
-}
-
-std::vector<RankReport> allgather_reports(MPI_Comm comm, RankReport const &mine)
-{
-  int const size = comm_size(comm);
-  auto const packed = pack(mine);
-  int const count = static_cast<int>(packed.size());
-  std::vector<int> counts(size), displs(size);
-  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
-  std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
-  std::vector<double> all(displs.back() + counts.back());
-  MPI_Allgatherv(packed.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm);
-  std::vector<RankReport> out;
-  for (int p = 0; p < size; ++p)
-    out.push_back(unpack(all.data() + displs[p], counts[p], mine.work.parallelism));
-  return out;
-}
-
-template <class Value, class Member> double max_over_mean(std::vector<Value> const &items, Member member)
-{
-  double max = 0.0, sum = 0.0;
-  for (auto const &item : items)
-  {
-    double const value = static_cast<double>(item.*member);
-    max = std::max(max, value);
-    sum += value;
-  }
-  return sum > 0.0 ? max * static_cast<double>(items.size()) / sum : 1.0;
-}
-
-double max_of(std::vector<RankReport> const &ranks, double (*field)(RankReport const &))
-{
-  double max = 0.0;
-  for (auto const &r : ranks)
-    max = std::max(max, field(r));
-  return max;
-}
-
-std::int64_t sum_of(std::vector<RankReport> const &ranks, std::int64_t (*field)(RankReport const &))
-{
-  std::int64_t sum = 0;
-  for (auto const &r : ranks)
-    sum += field(r);
-  return sum;
-}
-
 } // namespace
-
-ExchangeStats &ExchangeStats::operator+=(ExchangeStats const &other)
-{
-  rows_sent += other.rows_sent;
-  rows_received += other.rows_received;
-  bytes_sent += other.bytes_sent;
-  bytes_received += other.bytes_received;
-  seconds += other.seconds;
-  return *this;
-}
 
 RowBlock exchange_rows(MPI_Comm comm, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
 {
@@ -421,36 +283,6 @@ Network load_network(MPI_Comm comm, std::vector<std::string> const &layer_paths,
   return network;
 }
 
-double DistributedReport::seconds() const
-{
-  return max_of(ranks, [](RankReport const &r) { return r.seconds; });
-}
-
-double DistributedReport::imbalance() const
-{
-  return max_over_mean(ranks, &RankReport::compute_seconds);
-}
-
-double DistributedReport::work_imbalance() const
-{
-  return max_over_mean(ranks, &RankReport::row_layers);
-}
-
-std::int64_t DistributedReport::rows_moved() const
-{
-  return sum_of(ranks, [](RankReport const &r) { return r.exchange.rows_sent; });
-}
-
-std::int64_t DistributedReport::bytes_moved() const
-{
-  return sum_of(ranks, [](RankReport const &r) { return r.exchange.bytes_sent; });
-}
-
-double DistributedReport::max_comm_seconds() const
-{
-  return max_of(ranks, [](RankReport const &r) { return r.comm_seconds; });
-}
-
 template <class ExecutionSpace>
 InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const &space, RowBlock rows,
                                   std::vector<HostCsc> const &layers, float bias, DistributedOptions const &options,
@@ -492,7 +324,7 @@ InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const 
         infer(space, to_csc(HostCsr{rows.num_rows(), rows.num_cols, rows.row_ptr, rows.col_idx, rows.values}), segment,
               bias, node, &work);
     mine.compute_seconds += MPI_Wtime() - compute_start;
-    accumulate(mine.work, work);
+    impl::accumulate(mine.work, work);
     mine.row_layers += rows.num_rows();
     for (int l = first; l < last; ++l)
     {
@@ -550,7 +382,7 @@ InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const 
   mine.seconds = MPI_Wtime() - start;
   if (report)
   {
-    report->ranks = allgather_reports(comm, mine);
+    report->ranks = impl::allgather_reports(comm, mine);
     report->checks = checks;
     report->rebalances = rebalances;
   }

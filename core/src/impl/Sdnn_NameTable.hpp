@@ -1,0 +1,42 @@
+#ifndef SDNN_NAMETABLE_HPP
+#define SDNN_NAMETABLE_HPP
+
+// The names of an enum's values as the driver and the reports spell them: one table per enum, read both ways
+// (name(...) and parse_...() of the public headers). Private to the library.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace sdnn::impl
+{
+
+/// One entry of an enum's name table.
+template <class Enum> struct Names
+{
+  Enum value;
+  char const *name;
+};
+
+/// The name of `value` in `table`, "?" when the table lacks it.
+template <class Enum, std::size_t Size> std::string name_of(Names<Enum> const (&table)[Size], Enum value)
+{
+  for (auto const &entry : table)
+    if (entry.value == value)
+      return entry.name;
+  return "?";
+}
+
+/// The value named `text` in `table`, std::nullopt for an unknown name.
+template <class Enum, std::size_t Size>
+std::optional<Enum> parse_name(Names<Enum> const (&table)[Size], std::string const &text)
+{
+  for (auto const &entry : table)
+    if (text == entry.name)
+      return entry.value;
+  return std::nullopt;
+}
+
+} // namespace sdnn::impl
+
+#endif

@@ -1,0 +1,157 @@
+#ifndef SDNN_TILEDINFERENCE_HPP
+#define SDNN_TILEDINFERENCE_HPP
+
+// TiledInference: the state every parallel mode of infer() (Sdnn_*Mode.hpp) works on. Private to the library.
+
+#include "Sdnn_KernelSet.hpp"
+#include "Sdnn_LayerGroups.hpp"
+#include "Sdnn_ProgressReporter.hpp"
+#include "Sdnn_TileWorkspace.hpp"
+
+#include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_Error.hpp>
+#include <Sdnn_Hash.hpp>
+#include <Sdnn_Inference.hpp>
+
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace sdnn::impl
+{
+
+/// What every mode shares: the inputs in row order, their cut into tiles, the prepared layers (column groups of
+/// the dense kernel), the counters of the work report and the tiles' outputs. A mode runs tiles through its
+/// layers with run_tile(), or step by step (start_tile, layer_chunk or dense_chunk, finish_layer, finish_tile).
+class TiledInference
+{
+public:
+  /// Prepares the layers and the kernel thresholds of `options`; make_tiles() must follow.
+  TiledInference(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias, InferenceOptions const &options,
+                 int threads);
+
+  /// Cuts the rows into tiles of `tile_rows` (after hashing with `parts` = number of tiles).
+  template <class ExecutionSpace> void make_tiles(ExecutionSpace const &space, std::int64_t tile_rows)
+  {
+    std::int64_t const rows = m_csr.num_rows;
+    m_tile_rows = std::max<std::int64_t>(1, tile_rows);
+    m_num_tiles = rows == 0 ? 0 : (rows + m_tile_rows - 1) / m_tile_rows;
+    m_order = row_order(space, m_options.hash, rows, std::max<std::int64_t>(1, m_num_tiles), m_options.hash_seed);
+    m_outputs.resize(m_num_tiles);
+    m_progress.reset(m_num_tiles * std::max(1, m_num_layers));
+  }
+
+  /// A workspace for tiles of this inference, split among at most `group` column chunks.
+  TileWorkspace workspace(int group) const;
+
+  std::int64_t num_tiles() const { return m_num_tiles; }
+  std::int64_t tile_rows() const { return m_tile_rows; }
+  std::int64_t tile_first(std::int64_t t) const { return t * m_tile_rows; }
+  std::int64_t tile_last(std::int64_t t) const { return std::min(m_csr.num_rows, (t + 1) * m_tile_rows); }
+  int num_layers() const { return m_num_layers; }
+  std::int64_t n() const { return m_n; }
+  int threads() const { return m_threads; }
+  /// Tiles [first, last) of part p when the tiles are cut into `parts` contiguous parts.
+  std::int64_t part_first(std::int64_t p, std::int64_t parts) const { return p * m_num_tiles / parts; }
+
+  void start_tile(TileWorkspace &ws, std::int64_t t) const
+  {
+    ws.start(m_csr.row_ptr.data(), m_csr.col_idx.data(), m_csr.values.data(), m_order.data(), tile_first(t),
+             tile_last(t), m_dense_above);
+  }
+
+  /// The kernels of layer l on chunk c of g (columns split evenly); the whole layer when g == 1.
+  void layer_chunk(TileWorkspace &ws, int l, int c, int g)
+  {
+    std::int64_t const j0 = c * m_n / g, j1 = (c + 1) * m_n / g;
+    ws.begin_chunk(c);
+    if (ws.dense())
+      dense_chunk(ws, l, j0, j1, c);
+    else
+    {
+      SDNN_REQUIRE(g == 1, "a sparse tile is split by columns only through the three-phase protocol");
+      ws.sparse_symbolic(m_layers[l], 0, m_n, 0);
+      ws.sparse_plan(m_dense_above);
+      ws.sparse_numeric(m_layers[l], 0, m_n, 0, m_bias, m_options.ymax);
+    }
+  }
+
+  /// The dense kernel of layer l on the positions [j0, j1) as chunk c, timed and counted for the report.
+  void dense_chunk(TileWorkspace &ws, int l, std::int64_t j0, std::int64_t j1, int c)
+  {
+    Kokkos::Timer timer;
+    std::int64_t const macs = ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
+    double const seconds = timer.seconds();
+    Kokkos::atomic_add(&m_counters.dense_seconds, seconds);
+    Kokkos::atomic_add(&m_counters.dense_multiply_adds, macs);
+    if (macs > 0)
+      Kokkos::atomic_add(
+          &m_counters.dense_rate_histogram[WorkReport::dense_rate_bin(static_cast<double>(macs) / seconds)], macs);
+  }
+
+  /// Merges the chunks of layer l and books the step.
+  void finish_layer(TileWorkspace &ws, int l, int g)
+  {
+    Kokkos::atomic_add(ws.dense() ? &m_counters.dense_tile_layers : &m_counters.sparse_tile_layers, std::int64_t(1));
+    if (g > 1)
+      Kokkos::atomic_add(&m_counters.split_tile_layers, std::int64_t(1));
+    ws.finalize(g, l, {m_active.data(), m_nnz.data()}, m_sparse_below);
+    m_progress.add(1);
+  }
+
+  void finish_tile(TileWorkspace const &ws, std::int64_t t)
+  {
+    ws.finish(m_outputs[t], m_options.keep_activations);
+    if (m_num_layers == 0)
+      m_progress.add(1);
+  }
+
+  /// Tile t from start to end on one thread.
+  void run_tile(TileWorkspace &ws, std::int64_t t)
+  {
+    start_tile(ws, t);
+    for (int l = 0; l < m_num_layers; ++l)
+    {
+      layer_chunk(ws, l, 0, 1);
+      finish_layer(ws, l, 1);
+    }
+    finish_tile(ws, t);
+  }
+
+  double dense_above() const { return m_dense_above; }
+  InferenceOptions const &options() const { return m_options; }
+  float bias() const { return m_bias; }
+  LayerPointers const &layer(int l) const { return m_layers[l]; }
+  void count_steal() { Kokkos::atomic_add(&m_counters.steals, std::int64_t(1)); }
+
+  /// The categories, the per-layer figures and (if kept) the activations in the original row numbering; the
+  /// tiling and the counters into `report` when it is not null.
+  InferenceResult result(WorkReport *report) const;
+
+private:
+  InferenceOptions const &m_options;
+  KernelSet const &m_kernels; // one instruction set for the whole inference
+  float m_bias;
+  std::int64_t m_n;
+  int m_num_layers;
+  int m_threads;
+  HostCsr m_csr;
+  std::vector<LayerGroups> m_groups;
+  std::vector<LayerPointers> m_layers;
+  double m_dense_above = 0.0;
+  double m_sparse_below = 0.0;
+  std::int64_t m_tile_rows = 1;
+  std::int64_t m_num_tiles = 0;
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_order;
+  std::vector<std::int64_t> m_active;
+  std::vector<std::int64_t> m_nnz;
+  std::vector<TileOutput> m_outputs;
+  WorkReport m_counters; // the counters of the report (steps, dense kernel, steals), added to atomically
+  ProgressReporter m_progress;
+};
+
+} // namespace sdnn::impl
+
+#endif
