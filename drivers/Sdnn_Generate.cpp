@@ -72,14 +72,14 @@ int run_generate(int argc, char **argv, int first)
       (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
           .string();
   auto const paths = challenge_paths(out, n, static_cast<int>(num_layers));
-  auto const complete = [&] {
+  auto const complete = [&]
+  {
     bool all = std::filesystem::exists(paths.images) && (opts.has("no-truth") || std::filesystem::exists(paths.truth));
     for (auto const &layer : paths.layers)
       all = all && std::filesystem::exists(layer);
     return all;
   };
-  if (!opts.has("force") && std::filesystem::exists(stamp) && impl::read_file(stamp) == description.str() &&
-      complete())
+  if (!opts.has("force") && std::filesystem::exists(stamp) && read_file(stamp) == description.str() && complete())
   {
     std::printf("reusing dataset in %s (N=%lld, L=%lld, %lld images from %s); --force regenerates it\n", out.c_str(),
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_images),
@@ -135,12 +135,7 @@ int run_generate(int argc, char **argv, int first)
     write_categories(paths.truth, result.categories);
     progress("wrote " + std::to_string(result.categories.size()) + " truth categories to " + paths.truth);
   }
-  {
-    impl::OutputFile file(stamp);
-    auto const text = description.str();
-    file.write(text.data(), text.size());
-    file.close();
-  }
+  write_file(stamp, description.str());
   std::printf("generated dataset in %s (N=%lld, L=%lld, %lld images, %lld input nnz) in %.1f s\n", out.c_str(),
               static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_images),
               static_cast<long long>(images.nnz()), now_seconds() - start);

@@ -60,7 +60,7 @@ TEST_F(RealData, GeneratedLayers1To6AreByteIdentical)
     auto const generated = tmp.file("n1024-l" + std::to_string(l) + ".tsv");
     sdnn::write_challenge_layer(generated, net.layer(l));
     auto const real = sdnn::challenge_layer_path(sdnn::challenge_weights_dir(m_dir, 1024), 1024, l);
-    EXPECT_EQ(sdnn::impl::read_file(generated), sdnn::impl::read_file(real)) << "layer " << l;
+    EXPECT_EQ(sdnn::read_file(generated), sdnn::read_file(real)) << "layer " << l;
   }
 }
 

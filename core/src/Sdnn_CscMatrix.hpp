@@ -81,19 +81,6 @@ private:
 /// The host CSC type every reader returns and the reference inference works on.
 using HostCsc = CscMatrix<float, std::int32_t, std::int64_t, Kokkos::HostSpace>;
 
-namespace impl
-{
-/// The three Views of a host CSC matrix, allocated uninitialised with CscMatrix's labels.
-struct HostCscStorage
-{
-  HostCsc::offsets_view col_ptr;
-  HostCsc::indices_view row_idx;
-  HostCsc::values_view values;
-};
-/// Storage for `num_cols` columns (num_cols + 1 column pointers) and `nnz` entries.
-HostCscStorage allocate_host_csc(std::int64_t num_cols, std::int64_t nnz);
-} // namespace impl
-
 /// Deep copy of `matrix` into `DstMemorySpace`, every allocation and copy on `space`.
 /// \tparam DstMemorySpace memory space of the copy
 /// \param space execution space of the allocations and copies (fenced before returning)

@@ -45,23 +45,11 @@ void write_categories(std::string const &path, std::vector<std::int64_t> const &
 /// Writes a MatrixMarket `coordinate real general` file.
 void write_matrix_market(std::string const &path, HostCsc const &matrix);
 
-namespace impl
-{
-/// Whole-file read; throws sdnn::InputError naming the path if it cannot be opened or read.
+/// The whole file at `path`. \throws sdnn::InputError naming the path if it cannot be opened or read.
 std::string read_file(std::string const &path);
-/// Opens `path` for writing or throws sdnn::InputError naming it.
-struct OutputFile
-{
-  explicit OutputFile(std::string const &path);
-  ~OutputFile();
-  OutputFile(OutputFile const &) = delete;
-  OutputFile &operator=(OutputFile const &) = delete;
-  void write(char const *data, std::size_t size);
-  void close();
-  std::string m_path;
-  std::FILE *m_file = nullptr;
-};
-} // namespace impl
+/// Writes `contents` to `path` (replacing it). \throws sdnn::InputError naming the path on any failure,
+/// including one only reported when the file is closed (a full disk).
+void write_file(std::string const &path, std::string const &contents);
 
 } // namespace sdnn
 

@@ -1,6 +1,9 @@
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_IO.hpp>
 
+#include "Sdnn_HostCscStorage.hpp"
+#include "Sdnn_OutputFile.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -116,7 +119,7 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
 
 HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols, SourceStamp *source)
 {
-  std::string const data = impl::read_file(path);
+  std::string const data = read_file(path);
   auto fail = [&](std::string const &what) { throw InputError(path + ": " + what); };
   if (data.size() < sizeof(magic) || std::memcmp(data.data(), magic, sizeof magic) != 0)
     fail("not an sdnn binary matrix (bad magic number; a foreign file?)");

@@ -1,5 +1,7 @@
 #include <Sdnn_CscMatrix.hpp>
 
+#include "Sdnn_HostCscStorage.hpp"
+
 #include <algorithm>
 #include <numeric>
 

@@ -3,6 +3,8 @@
 #include <Sdnn_Hash.hpp>
 
 #include "Sdnn_DistributedReport.hpp"
+#include "Sdnn_HostCscStorage.hpp"
+#include "Sdnn_PrivateComm.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -115,8 +117,9 @@ std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts
 
 } // namespace
 
-RowBlock exchange_rows(MPI_Comm comm, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
+RowBlock exchange_rows(MPI_Comm caller, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
 {
+  impl::PrivateComm const comm(caller);
   double const start = MPI_Wtime();
   int const size = comm_size(comm), rank = comm_rank(comm);
   auto const num_rows = rows.num_rows();
@@ -194,9 +197,10 @@ RowBlock exchange_rows(MPI_Comm comm, RowBlock const &rows, std::vector<int> con
   return out;
 }
 
-RowBlock scatter_rows(MPI_Comm comm, int root, HostCsc const &matrix, RowPartition partition, std::uint64_t seed,
+RowBlock scatter_rows(MPI_Comm caller, int root, HostCsc const &matrix, RowPartition partition, std::uint64_t seed,
                       ExchangeStats *stats)
 {
+  impl::PrivateComm const comm(caller);
   int const size = comm_size(comm), rank = comm_rank(comm);
   RowBlock all;
   std::vector<int> owners;
@@ -216,8 +220,9 @@ RowBlock scatter_rows(MPI_Comm comm, int root, HostCsc const &matrix, RowPartiti
   return exchange_rows(comm, all, owners, stats);
 }
 
-HostCsc broadcast(MPI_Comm comm, int root, HostCsc const &matrix)
+HostCsc broadcast(MPI_Comm caller, int root, HostCsc const &matrix)
 {
+  impl::PrivateComm const comm(caller);
   std::int64_t dims[3] = {matrix.num_rows(), matrix.num_cols(), matrix.nnz()};
   MPI_Bcast(dims, 3, MPI_INT64_T, root, comm);
   if (comm_rank(comm) == root)
@@ -235,8 +240,9 @@ HostCsc broadcast(MPI_Comm comm, int root, HostCsc const &matrix)
                  storage.row_idx, storage.values);
 }
 
-std::optional<std::string> first_error(MPI_Comm comm, std::string const &local_error)
+std::optional<std::string> first_error(MPI_Comm caller, std::string const &local_error)
 {
+  impl::PrivateComm const comm(caller);
   int const size = comm_size(comm), rank = comm_rank(comm);
   int const mine = local_error.empty() ? size : rank;
   int failed = size;
@@ -251,9 +257,10 @@ std::optional<std::string> first_error(MPI_Comm comm, std::string const &local_e
   return "rank " + std::to_string(failed) + ": " + message;
 }
 
-Network load_network(MPI_Comm comm, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
+Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
                      ReadOptions const &options, std::function<void(int, ReadInfo const &)> const &on_layer)
 {
+  impl::PrivateComm const comm(caller);
   int const size = comm_size(comm), rank = comm_rank(comm);
   auto const num_layers = static_cast<int>(layer_paths.size());
   Network network;
@@ -284,10 +291,11 @@ Network load_network(MPI_Comm comm, std::vector<std::string> const &layer_paths,
 }
 
 template <class ExecutionSpace>
-InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const &space, RowBlock rows,
+InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace const &space, RowBlock rows,
                                   std::vector<HostCsc> const &layers, float bias, DistributedOptions const &options,
                                   DistributedReport *report)
 {
+  impl::PrivateComm const comm(caller);
   double const start = MPI_Wtime();
   int const size = comm_size(comm), rank = comm_rank(comm);
   SDNN_REQUIRE(root >= 0 && root < size, "root " << root << " is not a rank of the communicator (" << size << ")");

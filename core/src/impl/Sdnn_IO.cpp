@@ -1,5 +1,7 @@
 #include <Sdnn_IO.hpp>
 
+#include "Sdnn_OutputFile.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -11,49 +13,6 @@
 
 namespace sdnn
 {
-
-namespace impl
-{
-
-std::string read_file(std::string const &path)
-{
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  SDNN_USER_REQUIRE(file != nullptr, path << ": cannot open file: " << std::strerror(errno));
-  std::string data;
-  char buffer[1 << 16];
-  std::size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    data.append(buffer, got);
-  bool const failed = std::ferror(file) != 0;
-  std::fclose(file);
-  SDNN_USER_REQUIRE(!failed, path << ": read error: " << std::strerror(errno));
-  return data;
-}
-
-OutputFile::OutputFile(std::string const &path) : m_path(path), m_file(std::fopen(path.c_str(), "wb"))
-{
-  SDNN_USER_REQUIRE(m_file != nullptr, path << ": cannot open for writing: " << std::strerror(errno));
-}
-
-OutputFile::~OutputFile()
-{
-  if (m_file != nullptr)
-    std::fclose(m_file);
-}
-
-void OutputFile::write(char const *data, std::size_t size)
-{
-  SDNN_USER_REQUIRE(std::fwrite(data, 1, size, m_file) == size, m_path << ": write error: " << std::strerror(errno));
-}
-
-void OutputFile::close()
-{
-  int const rc = std::fclose(m_file);
-  m_file = nullptr;
-  SDNN_USER_REQUIRE(rc == 0, m_path << ": write error on close: " << std::strerror(errno));
-}
-
-} // namespace impl
 
 namespace
 {
@@ -231,13 +190,6 @@ std::string format_entries(HostCsc const &matrix, bool row_major, char const *li
   return out;
 }
 
-void write_text(std::string const &path, std::string const &text)
-{
-  impl::OutputFile file(path);
-  file.write(text.data(), text.size());
-  file.close();
-}
-
 } // namespace
 
 HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols)
@@ -245,7 +197,7 @@ HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int
   require_dimension(path, num_rows);
   require_dimension(path, num_cols);
   SDNN_USER_REQUIRE(num_cols != any_size, path << ": the number of columns must be given for a TSV matrix");
-  std::string const text = impl::read_file(path);
+  std::string const text = read_file(path);
   LineReader reader(path, text);
   Triplets triplets;
   triplets.rows.reserve(text.size() / 12);
@@ -273,7 +225,7 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
 {
   require_dimension(path, num_rows);
   require_dimension(path, num_cols);
-  std::string const text = impl::read_file(path);
+  std::string const text = read_file(path);
   LineReader reader(path, text);
   SDNN_USER_REQUIRE(reader.next(), path << ":1: empty file (expected a %%MatrixMarket header)");
   // Header: %%MatrixMarket object format field symmetry (keywords are case-insensitive).
@@ -339,7 +291,7 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
 
 std::vector<std::int64_t> read_categories(std::string const &path)
 {
-  std::string const text = impl::read_file(path);
+  std::string const text = read_file(path);
   LineReader reader(path, text);
   std::vector<std::pair<std::int64_t, std::int64_t>> rows_and_lines;
   while (reader.next())
@@ -367,12 +319,12 @@ std::vector<std::int64_t> read_categories(std::string const &path)
 
 void write_challenge_layer(std::string const &path, HostCsc const &layer)
 {
-  write_text(path, format_entries(layer, false, "%lld\t%lld\t%.6e\n"));
+  write_file(path, format_entries(layer, false, "%lld\t%lld\t%.6e\n"));
 }
 
 void write_challenge_images(std::string const &path, HostCsc const &images)
 {
-  write_text(path, format_entries(images, true, "%lld\t%lld\t%g\n"));
+  write_file(path, format_entries(images, true, "%lld\t%lld\t%g\n"));
 }
 
 void write_categories(std::string const &path, std::vector<std::int64_t> const &categories)
@@ -380,7 +332,7 @@ void write_categories(std::string const &path, std::vector<std::int64_t> const &
   std::string out;
   for (auto const r : categories)
     out += std::to_string(r + 1) + '\n';
-  write_text(path, out);
+  write_file(path, out);
 }
 
 void write_matrix_market(std::string const &path, HostCsc const &matrix)
@@ -388,7 +340,7 @@ void write_matrix_market(std::string const &path, HostCsc const &matrix)
   std::string out = "%%MatrixMarket matrix coordinate real general\n" + std::to_string(matrix.num_rows()) + " " +
                     std::to_string(matrix.num_cols()) + " " + std::to_string(matrix.nnz()) + "\n";
   out += format_entries(matrix, false, "%lld %lld %.9g\n");
-  write_text(path, out);
+  write_file(path, out);
 }
 
 } // namespace sdnn

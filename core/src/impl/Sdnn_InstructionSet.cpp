@@ -2,6 +2,7 @@
 #include <Sdnn_InstructionSet.hpp>
 
 #include "Sdnn_KernelSet.hpp"
+#include "Sdnn_NameTable.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -12,13 +13,8 @@ namespace sdnn
 
 namespace
 {
-struct InstructionSetName
-{
-  InstructionSet set;
-  char const *name;
-};
 // Slowest first: best_instruction_set() takes the last one the CPU runs.
-constexpr InstructionSetName instruction_set_names[] = {
+constexpr impl::Names<InstructionSet> instruction_set_names[] = {
     {InstructionSet::generic, "generic"}, {InstructionSet::avx2, "avx2"}, {InstructionSet::avx512, "avx512"}};
 
 bool compiled_in(InstructionSet set)
@@ -58,26 +54,20 @@ InstructionSet from_environment()
 
 std::string name(InstructionSet set)
 {
-  for (auto const &entry : instruction_set_names)
-    if (entry.set == set)
-      return entry.name;
-  return "?";
+  return impl::name_of(instruction_set_names, set);
 }
 
 std::optional<InstructionSet> parse_instruction_set(std::string const &text)
 {
-  for (auto const &entry : instruction_set_names)
-    if (text == entry.name)
-      return entry.set;
-  return std::nullopt;
+  return impl::parse_name(instruction_set_names, text);
 }
 
 std::vector<InstructionSet> compiled_instruction_sets()
 {
   std::vector<InstructionSet> sets;
   for (auto const &entry : instruction_set_names)
-    if (compiled_in(entry.set))
-      sets.push_back(entry.set);
+    if (compiled_in(entry.value))
+      sets.push_back(entry.value);
   return sets;
 }
 
@@ -107,8 +97,8 @@ InstructionSet best_instruction_set()
 {
   InstructionSet best = InstructionSet::generic;
   for (auto const &entry : instruction_set_names)
-    if (cpu_supports(entry.set))
-      best = entry.set;
+    if (cpu_supports(entry.value))
+      best = entry.value;
   return best;
 }
 
