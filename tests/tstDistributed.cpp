@@ -52,7 +52,7 @@ void expect_reference_everywhere(sdnn::test::Dataset const &d, std::vector<int> 
         options.rebalance_threshold = 1.0; // migrate at every check where the ranks differ at all
         DistributedReport report;
         auto const got = sdnn::infer_distributed(comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(rows),
-                                                 d.layers, d.bias, options, &report);
+                                                 sdnn::PreparedNetwork(d.layers, d.bias), options, &report);
         if (rank == 0)
           EXPECT_EQ(got.categories, d.expected.categories) << what;
         else
@@ -254,8 +254,8 @@ TEST(DistributedInference, RebalancingMovesTheSurvivorsOfASkewedBlockPartition)
     auto rows = sdnn::scatter_rows(comm, 0, rank == 0 ? d.inputs : sdnn::HostCsc(), RowPartition::block);
     DistributedOptions options;
     options.rebalance_every = every;
-    auto const got = sdnn::infer_distributed(comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(rows), d.layers,
-                                             d.bias, options, &reports[every]);
+    auto const got = sdnn::infer_distributed(comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(rows),
+                                             sdnn::PreparedNetwork(d.layers, d.bias), options, &reports[every]);
     if (rank == 0)
     {
       EXPECT_EQ(got.categories, d.expected.categories);

@@ -20,7 +20,9 @@
 #include <Sdnn_IO.hpp>
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_InstructionSet.hpp>
+#include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>
+#include <Sdnn_RowBlock.hpp>
 #include <Sdnn_WorkReport.hpp>
 
 #endif

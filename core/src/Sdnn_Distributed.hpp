@@ -12,6 +12,8 @@
 
 #include <Sdnn_Dataset.hpp>
 #include <Sdnn_Inference.hpp>
+#include <Sdnn_PreparedNetwork.hpp>
+#include <Sdnn_RowBlock.hpp>
 
 #include <mpi.h>
 
@@ -23,20 +25,6 @@
 
 namespace sdnn
 {
-
-/// The rows of a row-distributed matrix that one rank holds: CSR, each row tagged with its global id.
-struct RowBlock
-{
-  std::int64_t num_cols = 0;            ///< columns of the whole matrix
-  std::vector<std::int64_t> ids;        ///< global (original) row id of each local row
-  std::vector<std::int64_t> row_ptr{0}; ///< local row k: entries row_ptr[k] <= e < row_ptr[k+1]
-  std::vector<std::int32_t> col_idx;    ///< column of each entry, ascending within a row
-  std::vector<float> values;            ///< value of each entry
-  /// Rows held here.
-  std::int64_t num_rows() const { return static_cast<std::int64_t>(ids.size()); }
-  /// Entries held here.
-  std::int64_t nnz() const { return row_ptr.back(); }
-};
 
 /// Traffic and time of one collective row movement, seen from one rank (rows kept by the rank
 /// itself are not counted).
@@ -149,21 +137,21 @@ struct DistributedReport
 };
 
 /// Collective distributed inference: every rank runs `options.node` on its `rows` with the whole
-/// network, and every `rebalance_every` layers, when max/mean surviving rows exceeds the threshold,
-/// rows migrate from overloaded to underloaded ranks (MPI_Alltoallv). Rows are independent, so the
-/// answer is bit for bit the reference's whatever the partition and the migrations.
+/// network (prepared once, every segment reuses it), and every `rebalance_every` layers, when max/mean surviving rows
+/// exceeds the threshold, rows migrate from overloaded to underloaded ranks (MPI_Alltoallv). Rows are independent, so
+/// the answer is bit for bit the reference's whatever the partition and the migrations.
 ///
 /// \return on `root`: the categories in global numbering (ascending); on every rank: the per-layer
 ///         stats summed over the ranks. `activations` is left empty.
 template <class ExecutionSpace>
 InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const &space, RowBlock rows,
-                                  std::vector<HostCsc> const &layers, float bias, DistributedOptions const &options,
+                                  PreparedNetwork const &network, DistributedOptions const &options,
                                   DistributedReport *report = nullptr);
 
 #define SDNN_INFER_DISTRIBUTED_EXTERN(SPACE)                                                                           \
   extern template InferenceResult infer_distributed<SPACE>(MPI_Comm, int, SPACE const &, RowBlock,                     \
-                                                           std::vector<HostCsc> const &, float,                        \
-                                                           DistributedOptions const &, DistributedReport *);
+                                                           PreparedNetwork const &, DistributedOptions const &,        \
+                                                           DistributedReport *);
 #ifdef KOKKOS_ENABLE_SERIAL
 SDNN_INFER_DISTRIBUTED_EXTERN(Kokkos::Serial)
 #endif

@@ -6,7 +6,9 @@
 
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Hash.hpp>
+#include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>
+#include <Sdnn_RowBlock.hpp>
 #include <Sdnn_WorkReport.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -76,19 +78,42 @@ struct InferenceOptions
   double dense_above = 0.06;    ///< a sparse tile whose next Y would exceed this density goes dense
   double sparse_below = 0.02;   ///< a dense tile whose density falls below this goes back to CSC
   float ymax = challenge_ymax;  ///< activation ceiling
-  bool keep_activations = true; ///< fill InferenceResult::activations (costs a copy of the final Y)
+  bool keep_activations = true; ///< fill the activations of the result (costs a copy of the final Y)
   /// Called now and then with (tile-layers done, tile-layers in all) from whichever thread made the
   /// progress, never by two threads at once. May be empty.
   std::function<void(std::int64_t, std::int64_t)> progress;
 };
 
-/// Parallel inference on the threads of a host execution space (Serial, OpenMP or Threads).
+/// Result of infer() on a RowBlock.
+struct RowInferenceResult
+{
+  std::vector<LayerStats> layers; ///< one entry per layer run, numbered as in the whole network (1-based)
+  /// The rows of the block with a nonzero after the last layer run, in the block's order, with their ids, and
+  /// their activations (the final Y) when InferenceOptions::keep_activations is set (else the rows are empty).
+  RowBlock survivors;
+};
+
+/// Parallel inference on the threads of a host execution space (Serial, OpenMP or Threads): the engine.
 ///
 /// Same semantics as reference_inference(): for each layer Y = min(max(Y·W_l + bias on the nonzeros, 0), ymax).
 /// Every Z(r, j) is accumulated in float in ascending order of the inner index, so the categories and the
 /// activations are bit-for-bit those of the reference whatever the mode, hash, kernel and thread count.
 /// Rows are permuted by `options.hash`, cut into tiles of `tile_rows`, and each tile runs all its layers with
-/// dead rows removed as they die; categories and activations come back in the original row numbering.
+/// dead rows removed as they die.
+///
+/// \param space host execution space; all its threads take part
+/// \param rows Y_{first}: rows of the activations (N columns) with their ids; read in place, not copied
+/// \param network the prepared layers (prepare once, run many blocks and segments)
+/// \param options mode, hashing, tiling and kernel choice
+/// \param report if not null, receives where the time went
+/// \param range the layers to run (a segment of the network); all by default
+/// \throws std::logic_error if dimensions disagree or an option is out of range
+template <class ExecutionSpace>
+RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+                         InferenceOptions const &options, WorkReport *report = nullptr, LayerRange range = {});
+
+/// infer() on a whole matrix of inputs: the rows of `inputs` (ids 0..rows-1) through `layers` prepared on the spot.
+/// The categories are the rows left with a nonzero, the activations (when kept) in the inputs' row numbering.
 ///
 /// \param space host execution space; all its threads take part
 /// \param inputs Y_0, rows = inputs, columns = N
@@ -102,6 +127,8 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
                       float bias, InferenceOptions const &options, WorkReport *report = nullptr);
 
 #define SDNN_INFER_EXTERN(SPACE)                                                                                       \
+  extern template RowInferenceResult infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &,            \
+                                                  InferenceOptions const &, WorkReport *, LayerRange);                 \
   extern template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,    \
                                                InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL

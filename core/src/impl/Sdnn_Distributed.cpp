@@ -65,31 +65,6 @@ std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const 
   return recv;
 }
 
-/// Keeps the rows of `y` (a local inference's final activations) that have a nonzero, with their global ids.
-RowBlock live_rows(HostCsr const &y, std::vector<std::int64_t> const &ids)
-{
-  RowBlock out;
-  out.num_cols = y.num_cols;
-  for (std::int64_t r = 0; r < y.num_rows; ++r)
-  {
-    auto const begin = y.row_ptr[r], end = y.row_ptr[r + 1];
-    if (begin == end)
-      continue;
-    out.ids.push_back(ids[r]);
-    out.col_idx.insert(out.col_idx.end(), y.col_idx.begin() + begin, y.col_idx.begin() + end);
-    out.values.insert(out.values.end(), y.values.begin() + begin, y.values.begin() + end);
-    out.row_ptr.push_back(static_cast<std::int64_t>(out.col_idx.size()));
-  }
-  return out;
-}
-
-/// The rows of `rows` that have a nonzero.
-RowBlock live_rows(RowBlock const &rows)
-{
-  HostCsr view{rows.num_rows(), rows.num_cols, rows.row_ptr, rows.col_idx, rows.values};
-  return live_rows(view, rows.ids);
-}
-
 /// Rows each rank sends to each other rank so that every rank ends with total/P rows (the first
 /// total mod P ranks one more): overloaded ranks, in rank order, fill underloaded ranks in rank
 /// order. Computed identically on every rank from the same counts. plan[i * P + j]: i sends to j.
@@ -292,7 +267,7 @@ Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_path
 
 template <class ExecutionSpace>
 InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace const &space, RowBlock rows,
-                                  std::vector<HostCsc> const &layers, float bias, DistributedOptions const &options,
+                                  PreparedNetwork const &network, DistributedOptions const &options,
                                   DistributedReport *report)
 {
   impl::PrivateComm const comm(caller);
@@ -302,7 +277,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
   SDNN_REQUIRE(options.rebalance_every >= 0, "rebalance_every must be >= 0, got " << options.rebalance_every);
   SDNN_REQUIRE(options.rebalance_threshold >= 1.0,
                "rebalance_threshold must be >= 1, got " << options.rebalance_threshold);
-  int const num_layers = static_cast<int>(layers.size());
+  int const num_layers = network.num_layers();
   int const every = options.rebalance_every > 0 ? options.rebalance_every : std::max(num_layers, 1);
 
   RankReport mine;
@@ -312,7 +287,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
   std::vector<std::int64_t> stats(2 * num_layers, 0); // active rows, then nnz, per layer
   int checks = 0, rebalances = 0;
 
-  rows = live_rows(rows); // rows without a nonzero never come back to life
+  drop_empty_rows(rows); // rows without a nonzero never come back to life
   InferenceOptions node = options.node;
   node.keep_activations = true; // the surviving rows carry on to the next segment
   for (int first = 0; first < num_layers; first += every)
@@ -325,12 +300,9 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
         options.node.progress(1000 * first + (1000 * (last - first) * done) / std::max<std::int64_t>(total, 1),
                               1000 * std::int64_t(num_layers));
       };
-    std::vector<HostCsc> const segment(layers.begin() + first, layers.begin() + last);
     double const compute_start = MPI_Wtime();
     WorkReport work;
-    auto const result =
-        infer(space, to_csc(HostCsr{rows.num_rows(), rows.num_cols, rows.row_ptr, rows.col_idx, rows.values}), segment,
-              bias, node, &work);
+    auto result = infer(space, rows, network, node, &work, {first, last});
     mine.compute_seconds += MPI_Wtime() - compute_start;
     impl::accumulate(mine.work, work);
     mine.row_layers += rows.num_rows();
@@ -342,7 +314,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
       if (l + 1 < last)
         mine.row_layers += s.active_rows;
     }
-    rows = live_rows(result.activations, rows.ids);
+    rows = std::move(result.survivors);
 
     if (options.rebalance_every > 0 && last < num_layers)
     {
@@ -398,9 +370,8 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
 }
 
 #define SDNN_INFER_DISTRIBUTED_INSTANTIATE(SPACE)                                                                      \
-  template InferenceResult infer_distributed<SPACE>(MPI_Comm, int, SPACE const &, RowBlock,                            \
-                                                    std::vector<HostCsc> const &, float, DistributedOptions const &,   \
-                                                    DistributedReport *);
+  template InferenceResult infer_distributed<SPACE>(MPI_Comm, int, SPACE const &, RowBlock, PreparedNetwork const &,   \
+                                                    DistributedOptions const &, DistributedReport *);
 #ifdef KOKKOS_ENABLE_SERIAL
 SDNN_INFER_DISTRIBUTED_INSTANTIATE(Kokkos::Serial)
 #endif

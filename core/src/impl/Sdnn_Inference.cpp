@@ -15,30 +15,39 @@ namespace sdnn
 {
 
 template <class ExecutionSpace>
-InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::vector<HostCsc> const &layers,
-                      float bias, InferenceOptions const &options, WorkReport *report)
+RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+                         InferenceOptions const &options, WorkReport *report, LayerRange range)
 {
   static_assert(Kokkos::is_execution_space<ExecutionSpace>::value,
                 "sdnn::infer: ExecutionSpace must be a Kokkos execution space");
   static_assert(Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible,
                 "sdnn::infer: ExecutionSpace must run on the host");
-  std::int64_t const n = inputs.num_cols();
-  for (std::size_t l = 0; l < layers.size(); ++l)
-    SDNN_REQUIRE(layers[l].num_rows() == n && layers[l].num_cols() == n,
-                 "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
-                          << ", the inputs have " << n << " columns");
+  std::int64_t const n = rows.num_cols;
+  int const first = range.first;
+  int const last = range.last == LayerRange::all_layers ? network.num_layers() : range.last;
+  SDNN_REQUIRE(0 <= first && first <= last && last <= network.num_layers(),
+               "layers [" << range.first << ", " << range.last << ") of a network of " << network.num_layers());
+  SDNN_REQUIRE(network.num_layers() == 0 || network.num_neurons() == n,
+               "the layers are " << network.num_neurons() << " x " << network.num_neurons() << ", the inputs have " << n
+                                 << " columns");
   SDNN_REQUIRE(n > 0 && n < (std::int64_t(1) << 30), "the inputs have " << n << " columns");
+  SDNN_REQUIRE(static_cast<std::int64_t>(rows.row_ptr.size()) == rows.num_rows() + 1 &&
+                   static_cast<std::int64_t>(rows.col_idx.size()) == rows.nnz() &&
+                   static_cast<std::int64_t>(rows.values.size()) == rows.nnz(),
+               "the row block has " << rows.num_rows() << " ids, " << rows.row_ptr.size() << " row pointers, "
+                                    << rows.col_idx.size() << " column indices and " << rows.values.size()
+                                    << " values");
   SDNN_REQUIRE(options.tile_rows >= 0, "tile_rows must be >= 0, got " << options.tile_rows);
   SDNN_REQUIRE(options.sparse_below <= options.dense_above && options.sparse_below <= 0.5,
                "need sparse_below <= dense_above and sparse_below <= 0.5, got " << options.sparse_below << " and "
                                                                                 << options.dense_above);
 
   int const threads = std::max(1, static_cast<int>(space.concurrency()));
-  impl::TiledInference inference(inputs, layers, bias, options, threads);
-  std::int64_t const rows = inputs.num_rows();
+  impl::TiledInference inference(rows, network.prepared(), first, last, options, threads);
+  std::int64_t const num_rows = rows.num_rows();
   std::int64_t const tile_rows = options.tile_rows > 0
-                                     ? std::min<std::int64_t>(options.tile_rows, std::max<std::int64_t>(rows, 1))
-                                     : impl::default_tile_rows(options.parallelism, rows, n, threads);
+                                     ? std::min<std::int64_t>(options.tile_rows, std::max<std::int64_t>(num_rows, 1))
+                                     : impl::default_tile_rows(options.parallelism, num_rows, n, threads);
   inference.make_tiles(space, tile_rows);
 
   std::vector<double> busy(threads, 0.0);
@@ -80,7 +89,36 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
   return result;
 }
 
+template <class ExecutionSpace>
+InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::vector<HostCsc> const &layers,
+                      float bias, InferenceOptions const &options, WorkReport *report)
+{
+  for (std::size_t l = 0; l < layers.size(); ++l)
+    SDNN_REQUIRE(layers[l].num_rows() == inputs.num_cols() && layers[l].num_cols() == inputs.num_cols(),
+                 "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
+                          << ", the inputs have " << inputs.num_cols() << " columns");
+  auto run = infer(space, to_row_block(inputs), PreparedNetwork(layers, bias), options, report);
+  // The survivors come in ascending id order: their entries are already the activations' CSR arrays.
+  InferenceResult out;
+  out.layers = std::move(run.layers);
+  auto &y = out.activations;
+  y.num_rows = inputs.num_rows();
+  y.num_cols = inputs.num_cols();
+  y.row_ptr.assign(y.num_rows + 1, 0);
+  auto const &survivors = run.survivors;
+  for (std::int64_t k = 0; k < survivors.num_rows(); ++k)
+    y.row_ptr[survivors.ids[k] + 1] = survivors.row_ptr[k + 1] - survivors.row_ptr[k];
+  for (std::int64_t r = 0; r < y.num_rows; ++r)
+    y.row_ptr[r + 1] += y.row_ptr[r];
+  y.col_idx = std::move(run.survivors.col_idx);
+  y.values = std::move(run.survivors.values);
+  out.categories = std::move(run.survivors.ids);
+  return out;
+}
+
 #define SDNN_INFER_INSTANTIATE(SPACE)                                                                                  \
+  template RowInferenceResult infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &,                   \
+                                           InferenceOptions const &, WorkReport *, LayerRange);                        \
   template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,           \
                                         InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL

@@ -5,6 +5,7 @@
 
 #include "Sdnn_KernelSet.hpp"
 #include "Sdnn_LayerGroups.hpp"
+#include "Sdnn_PreparedNetworkData.hpp"
 #include "Sdnn_ProgressReporter.hpp"
 #include "Sdnn_TileWorkspace.hpp"
 
@@ -22,20 +23,21 @@
 namespace sdnn::impl
 {
 
-/// What every mode shares: the inputs in row order, their cut into tiles, the prepared layers (column groups of
-/// the dense kernel), the counters of the work report and the tiles' outputs. A mode runs tiles through its
+/// What every mode shares: the input rows (read in place), their cut into tiles, the prepared layers of the
+/// segment being run, the counters of the work report and the tiles' outputs. A mode runs tiles through its
 /// layers with run_tile(), or step by step (start_tile, layer_chunk or dense_chunk, finish_layer, finish_tile).
 class TiledInference
 {
 public:
-  /// Prepares the layers and the kernel thresholds of `options`; make_tiles() must follow.
-  TiledInference(HostCsc const &inputs, std::vector<HostCsc> const &layers, float bias, InferenceOptions const &options,
-                 int threads);
+  /// Runs `rows` through the layers [first, last) of `network` with the kernel thresholds of `options`;
+  /// make_tiles() must follow. `rows` and `network` must outlive the inference.
+  TiledInference(RowBlock const &rows, PreparedNetwork::Prepared const &network, int first, int last,
+                 InferenceOptions const &options, int threads);
 
   /// Cuts the rows into tiles of `tile_rows` (after hashing with `parts` = number of tiles).
   template <class ExecutionSpace> void make_tiles(ExecutionSpace const &space, std::int64_t tile_rows)
   {
-    std::int64_t const rows = m_csr.num_rows;
+    std::int64_t const rows = m_rows.num_rows();
     m_tile_rows = std::max<std::int64_t>(1, tile_rows);
     m_num_tiles = rows == 0 ? 0 : (rows + m_tile_rows - 1) / m_tile_rows;
     m_order = row_order(space, m_options.hash, rows, std::max<std::int64_t>(1, m_num_tiles), m_options.hash_seed);
@@ -49,7 +51,7 @@ public:
   std::int64_t num_tiles() const { return m_num_tiles; }
   std::int64_t tile_rows() const { return m_tile_rows; }
   std::int64_t tile_first(std::int64_t t) const { return t * m_tile_rows; }
-  std::int64_t tile_last(std::int64_t t) const { return std::min(m_csr.num_rows, (t + 1) * m_tile_rows); }
+  std::int64_t tile_last(std::int64_t t) const { return std::min(m_rows.num_rows(), (t + 1) * m_tile_rows); }
   int num_layers() const { return m_num_layers; }
   std::int64_t n() const { return m_n; }
   int threads() const { return m_threads; }
@@ -58,7 +60,7 @@ public:
 
   void start_tile(TileWorkspace &ws, std::int64_t t) const
   {
-    ws.start(m_csr.row_ptr.data(), m_csr.col_idx.data(), m_csr.values.data(), m_order.data(), tile_first(t),
+    ws.start(m_rows.row_ptr.data(), m_rows.col_idx.data(), m_rows.values.data(), m_order.data(), tile_first(t),
              tile_last(t), m_dense_above);
   }
 
@@ -126,20 +128,20 @@ public:
   LayerPointers const &layer(int l) const { return m_layers[l]; }
   void count_steal() { Kokkos::atomic_add(&m_counters.steals, std::int64_t(1)); }
 
-  /// The categories, the per-layer figures and (if kept) the activations in the original row numbering; the
-  /// tiling and the counters into `report` when it is not null.
-  InferenceResult result(WorkReport *report) const;
+  /// The per-layer figures and the surviving rows (with their activations if kept); the tiling and the counters
+  /// into `report` when it is not null.
+  RowInferenceResult result(WorkReport *report) const;
 
 private:
   InferenceOptions const &m_options;
-  KernelSet const &m_kernels; // one instruction set for the whole inference
+  KernelSet const &m_kernels; // the instruction set the network was prepared for
   float m_bias;
   std::int64_t m_n;
+  int m_first_layer; // of the network: layer l here is layer m_first_layer + l there
   int m_num_layers;
   int m_threads;
-  HostCsr m_csr;
-  std::vector<LayerGroups> m_groups;
-  std::vector<LayerPointers> m_layers;
+  RowBlock const &m_rows;
+  LayerPointers const *m_layers; // the segment's layers
   double m_dense_above = 0.0;
   double m_sparse_below = 0.0;
   std::int64_t m_tile_rows = 1;

@@ -1,0 +1,61 @@
+#ifndef SDNN_PREPAREDNETWORK_HPP
+#define SDNN_PREPAREDNETWORK_HPP
+
+/// \file Sdnn_PreparedNetwork.hpp
+/// PreparedNetwork: the layers of a network with what infer() derives from them once (the column groups of the
+/// dense kernel, for the kernels of one instruction set), shared by every inference, segment, mode and rank.
+
+#include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_InstructionSet.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace sdnn
+{
+
+/// Layers W_1..W_L (each N × N, CSC) and their bias, prepared for infer() with the kernels of one instruction set.
+/// Copies are cheap and share the prepared data (the layers' Views are shared, not copied).
+class PreparedNetwork
+{
+public:
+  /// Prepares `layers` for the kernels of the active instruction set (active_instruction_set()).
+  /// \param layers W_1..W_L, each N × N (the same N)
+  /// \param bias added to every nonzero of Y·W_l
+  /// \throws std::logic_error if a layer is not square or the layers disagree on N
+  PreparedNetwork(std::vector<HostCsc> layers, float bias);
+
+  /// Number of layers L.
+  int num_layers() const;
+  /// N, the neurons of every layer (0 for a network without layers).
+  std::int64_t num_neurons() const;
+  /// The bias of every layer.
+  float bias() const;
+  /// W_1..W_L as given.
+  std::vector<HostCsc> const &layers() const;
+  /// The instruction set the network was prepared for: the one its inferences run.
+  InstructionSet instruction_set() const;
+  /// Bytes held by the preparation (beyond the layers themselves).
+  std::int64_t prepared_bytes() const;
+
+  /// What the engine reads (defined by the library; opaque here).
+  struct Prepared;
+  /// The engine's view of the network.
+  Prepared const &prepared() const { return *m_prepared; }
+
+private:
+  std::shared_ptr<Prepared const> m_prepared;
+};
+
+/// The layers [first, last) of a network (0-based, last exclusive); `last == all_layers` means up to the end.
+struct LayerRange
+{
+  static constexpr int all_layers = -1;
+  int first = 0;
+  int last = all_layers;
+};
+
+} // namespace sdnn
+
+#endif
