@@ -51,9 +51,9 @@ private:
 /// The layers [first, last) of a network (0-based, last exclusive); `last == all_layers` means up to the end.
 struct LayerRange
 {
-  static constexpr int all_layers = -1;
-  int first = 0;
-  int last = all_layers;
+  static constexpr int all_layers = -1; ///< `last` meaning "to the end of the network"
+  int first = 0;                        ///< first layer run (0-based)
+  int last = all_layers;                ///< one past the last layer run, or all_layers
 };
 
 } // namespace sdnn
