@@ -1,4 +1,5 @@
 #include "Sdnn_Cli.hpp"
+#include "Sdnn_ReportJson.hpp"
 
 #include <Sdnn.hpp>
 
@@ -223,13 +224,17 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
 }
 
 void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
-                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer)
+                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer, Json &report)
 {
   double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
   std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
   double const macs = useful_multiply_adds(input_nnz, layers, network.layers);
   std::printf("macs         : %.4e useful multiply-adds (nnz of each layer's input x its row degree), %.4e MAC/s\n",
               macs, macs / infer_seconds);
+  report["rate_edges_per_second"] = rate;
+  report["useful_multiply_adds"] = macs;
+  report["multiply_adds_per_second"] = macs / infer_seconds;
+  report["layers"] = to_json(layers);
   if (per_layer)
     for (auto const &s : layers)
       std::printf("layer %5d  active-rows %10lld  nnz %12lld\n", s.layer, static_cast<long long>(s.active_rows),
@@ -250,14 +255,21 @@ std::string list_rows(std::vector<std::int64_t> const &rows, std::size_t limit =
 } // namespace
 
 int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &categories,
-                std::vector<std::int64_t> const &truth)
+                std::vector<std::int64_t> const &truth, Json &report)
 {
+  Json &check = report["check"] = Json::object();
   if (!dataset.check)
   {
     std::printf("check        : skipped (--no-check)\n");
+    check["status"] = "skipped";
     return 0;
   }
   auto const outcome = check_categories(categories, truth);
+  check["status"] = outcome.passed() ? "passed" : "failed";
+  check["truth"] = dataset.paths.truth;
+  check["truth_rows"] = truth.size();
+  check["missing"] = outcome.missing.size();
+  check["extra"] = outcome.extra.size();
   if (outcome.passed())
   {
     std::printf("check        : PASSED against %s (%zu rows%s)\n", dataset.paths.truth.c_str(), truth.size(),
@@ -268,6 +280,44 @@ int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &
               outcome.missing.size(), list_rows(outcome.missing).c_str(), outcome.extra.size(),
               list_rows(outcome.extra).c_str());
   return 1;
+}
+
+void add_report_option(Options &opts)
+{
+  opts.add("report", "FILE",
+           "also write every figure of the report as JSON to FILE (per layer and, under MPI, per rank\n"
+           "included; written by rank 0)");
+}
+
+void write_report(Options const &opts, Json const &report)
+{
+  if (opts.has("report"))
+    write_file(opts.str("report"), report.dump());
+}
+
+Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally)
+{
+  Json out = Json::object();
+  out["seconds"] = seconds;
+  out["layer_files"] = layer_files;
+  out["from_cache"] = tally.hits;
+  out["cached_now"] = tally.writes;
+  return out;
+}
+
+Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz,
+                  Network const &network)
+{
+  Json out = Json::object();
+  out["neurons"] = dataset.neurons;
+  out["layers"] = dataset.layers;
+  out["inputs"] = num_inputs;
+  out["input_nnz"] = input_nnz;
+  out["edges"] = network.num_edges();
+  out["bias"] = network.bias;
+  out["images"] = dataset.paths.images;
+  out["truth"] = dataset.check ? Json(dataset.paths.truth) : Json();
+  return out;
 }
 
 std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)

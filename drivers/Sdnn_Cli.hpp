@@ -1,6 +1,8 @@
 #ifndef SDNN_CLI_HPP
 #define SDNN_CLI_HPP
 
+#include "Sdnn_Json.hpp"
+
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Dataset.hpp>
@@ -21,6 +23,16 @@ struct UsageError : std::runtime_error
 {
   using std::runtime_error::runtime_error;
 };
+
+/// The names of `values` (as sdnn::name spells them) separated by `separator`: the lists of --help texts, error
+/// messages and `sdnn list`.
+template <class Enum> std::string joined_names(std::vector<Enum> const &values, std::string const &separator = ", ")
+{
+  std::string names;
+  for (auto const value : values)
+    names += (names.empty() ? "" : separator) + name(value);
+  return names;
+}
 
 /// A tiny GNU-style long-option parser: `--name value`, `--name=value` and `--flag`.
 class Options
@@ -109,14 +121,29 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
                                   std::function<void(ReadInfo const &)> const &note_cache,
                                   std::function<void(std::string const &)> const &progress);
 
-/// Prints the `rate` and `macs` lines and, when `per_layer`, one `layer` line per layer.
+/// Prints the `rate` and `macs` lines and, when `per_layer`, one `layer` line per layer; sets the same figures
+/// in `report` (rate_edges_per_second, useful_multiply_adds, multiply_adds_per_second, layers: always).
 void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
-                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer);
+                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer, Json &report);
 
-/// Prints the `check` line (PASSED, FAILED with the missing and extra rows, or skipped) and returns
-/// the exit status: 1 when the check failed, 0 otherwise.
+/// Prints the `check` line (PASSED, FAILED with the missing and extra rows, or skipped), sets `report`'s
+/// "check" (status passed, failed or skipped; truth file; missing and extra counts) and returns the exit status:
+/// 1 when the check failed, 0 otherwise.
 int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &categories,
-                std::vector<std::int64_t> const &truth);
+                std::vector<std::int64_t> const &truth, Json &report);
+
+/// The options every inference program shares for its machine-readable report: --report FILE.
+void add_report_option(Options &opts);
+/// Writes `report` to the --report file when there is one. \throws sdnn::InputError naming the file on failure
+void write_report(Options const &opts, Json const &report);
+
+/// The `io` member of a report: seconds, layer files, how many came from the binary cache and how many were
+/// cached now.
+Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally);
+
+/// The `dataset` member of a report: the figures of the `dataset` line and the files.
+Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz,
+                  Network const &network);
 
 /// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the drivers' spelling, which
 /// Kokkos 3 would misread) become the thread-count flag of the Kokkos version at hand; `--help` is the

@@ -1,6 +1,7 @@
 #include "Sdnn_Cli.hpp"
 #include "Sdnn_Commands.hpp"
 #include "Sdnn_Ranks.hpp"
+#include "Sdnn_ReportJson.hpp"
 
 #include <Sdnn.hpp>
 
@@ -97,26 +98,30 @@ int run_infer(int argc, char **argv, int first)
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
   add_dataset_options(opts);
   opts.add("mode", "MODE",
-           "engine: data, model, manager-worker, work-stealing, data-then-model (threads of the Kokkos host\n"
-           "backend), or reference (the sequential oracle, on rank 0 only)",
+           "engine: " + joined_names(all_parallelisms()) +
+               "\n(threads of the Kokkos host backend), or reference (the sequential oracle, on rank 0 only)",
            "manager-worker");
   opts.add("threads", "T", "threads of the Kokkos host backend per rank (default: Kokkos' default, all cores)");
-  opts.add("hash", "HASH", "row hashing before tiling: none, stride (the papers' interleave), feistel", "none");
+  opts.add("hash", "HASH",
+           "row hashing before tiling: " + joined_names(all_row_hashes()) + "\n(stride: the papers' interleave)",
+           "none");
   opts.add("hash-seed", "S", "key of --hash feistel", "1");
   opts.add("tile-rows", "R",
            "input rows per tile (default: one tile for model, one per thread for data and\n"
            "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
            "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more:\n"
            "256 rows at N=1024 and 64 at N=4096 with a 2 MiB L2)");
-  opts.add("recruit", "STRATEGY", "data-then-model: earliest-first, slower-first or faster-first", "earliest-first");
+  opts.add("recruit", "STRATEGY", "data-then-model: " + joined_names(all_recruitments()), "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");
   opts.add("instruction-set", "SET",
-           "kernels to run: auto (the best this CPU runs), generic, avx2, avx512 (default: the\n"
-           "environment variable SDNN_INSTRUCTION_SET, else auto)");
+           "kernels to run: auto (the best this CPU runs), " + joined_names(compiled_instruction_sets()) +
+               " (default: the\nenvironment variable SDNN_INSTRUCTION_SET, else auto)");
   opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
   opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
-  opts.add("partition", "PART", "MPI: input rows to ranks in contiguous blocks (block) or hashed first (hashed)",
+  opts.add("partition", "PART",
+           "MPI: " + joined_names(all_row_partitions()) +
+               " (input rows to ranks in contiguous blocks, or hashed first)",
            "hashed");
   opts.add("partition-seed", "S", "MPI: key of --partition hashed", "1");
   opts.add("rebalance-every", "K",
@@ -128,6 +133,7 @@ int run_infer(int argc, char **argv, int first)
   opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
   opts.add("categories-out", "FILE", "write the computed categories (1-based, one per line)");
+  add_report_option(opts);
   add_cache_options(opts);
   opts.add("quiet", "", "no progress lines");
 
@@ -155,30 +161,31 @@ int run_infer(int argc, char **argv, int first)
           auto const mode = parse_parallelism(opts.str("mode"));
           if (!mode)
             throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
-                             "' (available: data, model, manager-worker, work-stealing, data-then-model, reference)");
+                             "' (available: " + joined_names(all_parallelisms()) + ", reference)");
           engine.parallelism = *mode;
           settings.mode = static_cast<std::int64_t>(*mode);
         }
         if (auto const hash = parse_row_hash(opts.str("hash")))
           engine.hash = *hash;
         else
-          throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") + "' (available: none, stride, feistel)");
+          throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") +
+                           "' (available: " + joined_names(all_row_hashes()) + ")");
         if (auto const strategy = parse_recruitment(opts.str("recruit")))
           engine.recruitment = *strategy;
         else
           throw UsageError("sdnn infer: unknown --recruit '" + opts.str("recruit") +
-                           "' (available: earliest-first, slower-first, faster-first)");
+                           "' (available: " + joined_names(all_recruitments()) + ")");
         if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
           engine.kernel = *kernel;
         else
           throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") +
-                           "' (available: auto, sparse, dense)");
+                           "' (available: " + joined_names(all_kernel_choices()) + ")");
         if (opts.has("instruction-set") && opts.str("instruction-set") != "auto")
         {
           auto const set = parse_instruction_set(opts.str("instruction-set"));
           if (!set)
             throw UsageError("sdnn infer: unknown --instruction-set '" + opts.str("instruction-set") +
-                             "' (available: auto, generic, avx2, avx512)");
+                             "' (available: auto, " + joined_names(compiled_instruction_sets()) + ")");
           select_instruction_set(*set);
         }
         else if (opts.has("instruction-set"))
@@ -189,7 +196,7 @@ int run_infer(int argc, char **argv, int first)
           partition = *part;
         else
           throw UsageError("sdnn infer: unknown --partition '" + opts.str("partition") +
-                           "' (available: block, hashed)");
+                           "' (available: " + joined_names(all_row_partitions()) + ")");
         settings.partition = static_cast<std::int64_t>(partition);
         settings.rebalance_every = opts.integer("rebalance-every");
         if (settings.rebalance_every < 0 || settings.rebalance_every > settings.layers)
@@ -284,6 +291,7 @@ int run_infer(int argc, char **argv, int first)
   double const io_seconds = max_over_ranks(ranks, now_seconds() - io_start);
 
   // ---- Inference ----
+  Json report = Json::object(); // the --report file: every figure printed below, under the names of the fields
   if (ranks.root())
   {
     std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | %d rank%s | mode %s\n", SDNN_VERSION_STRING,
@@ -297,6 +305,18 @@ int run_infer(int argc, char **argv, int first)
     std::printf("kernels      : %s (%s multiply-add; best on this CPU: %s)\n", name(active_instruction_set()).c_str(),
                 multiply_add_is_fused() ? "fused" : "unfused", name(best_instruction_set()).c_str());
     std::fflush(stdout);
+    report["sdnn_version"] = SDNN_VERSION_STRING;
+    report["kokkos_version"] = std::to_string(KOKKOS_VERSION / 10000) + "." +
+                               std::to_string(KOKKOS_VERSION / 100 % 100) + "." + std::to_string(KOKKOS_VERSION % 100);
+    report["backend"] = Kokkos::DefaultExecutionSpace::name();
+    report["concurrency"] = Kokkos::DefaultExecutionSpace().concurrency();
+    report["ranks"] = ranks.size;
+    report["mode"] = opts.str("mode");
+    report["dataset"] = dataset_json(dataset, num_inputs, input_nnz, network);
+    Json &kernels = report["kernels"] = Json::object();
+    kernels["instruction_set"] = name(active_instruction_set());
+    kernels["fused_multiply_add"] = multiply_add_is_fused();
+    kernels["best_on_this_cpu"] = name(best_instruction_set());
   }
   bool const per_layer = opts.has("per-layer");
 #if SDNN_ENABLE_MPI
@@ -362,6 +382,14 @@ int run_infer(int argc, char **argv, int first)
   int status = 0;
   if (ranks.root())
   {
+    report["io"] = io_json(io_seconds, num_layers, note_cache);
+    if (ranks.size > 1 && !reference)
+    {
+      Json &scatter = report["scatter"] = Json::object();
+      scatter["seconds"] = scatter_seconds;
+      scatter["partition"] = opts.str("partition");
+    }
+    report["inference_seconds"] = infer_seconds;
     std::printf("io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
                 io_seconds, static_cast<long long>(num_layers),
                 ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(note_cache.hits),
@@ -370,9 +398,19 @@ int run_infer(int argc, char **argv, int first)
       std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds, ranks.size,
                   opts.str("partition").c_str());
     std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
-    print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer);
+    print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer, report);
     if (!reference)
     {
+      Json &options = report["engine"] = Json::object();
+      options["hash"] = name(engine.hash);
+      options["hash_seed"] = engine.hash_seed;
+      options["kernel"] = name(engine.kernel);
+      options["recruitment"] = name(engine.recruitment);
+      options["dense_above"] = engine.dense_above;
+      options["sparse_below"] = engine.sparse_below;
+      report["work"] = to_json(work);
+      if (ranks.size > 1)
+        report["work_of"] = "rank 0";
       std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
                   "tile-layers), workspace %.1f MiB%s\n",
                   work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
@@ -405,6 +443,21 @@ int run_infer(int argc, char **argv, int first)
         std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
                     ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
                     distributed.work_imbalance());
+        Json &d = report["distributed"] = Json::object();
+        d["partition"] = name(partition);
+        d["imbalance"] = distributed.imbalance();
+        d["work_imbalance"] = distributed.work_imbalance();
+        d["rebalance_every"] = settings.rebalance_every;
+        d["rebalance_threshold"] = rebalance_threshold;
+        d["checks"] = distributed.checks;
+        d["rebalances"] = distributed.rebalances;
+        d["rows_moved"] = distributed.rows_moved();
+        d["bytes_moved"] = distributed.bytes_moved();
+        d["max_comm_seconds"] = distributed.max_comm_seconds();
+        Json per_rank = Json::array();
+        for (auto const &r : distributed.ranks)
+          per_rank.push_back(to_json(r));
+        d["ranks"] = std::move(per_rank);
         if (settings.rebalance_every > 0)
           std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
                       "(%.2f MiB), max %.3f s in rebalancing\n",
@@ -426,11 +479,15 @@ int run_infer(int argc, char **argv, int first)
 #endif
     }
     std::printf("categories   : %zu\n", result.categories.size());
+    report["categories"] = result.categories.size();
     if (opts.has("categories-out"))
       write_categories(opts.str("categories-out"), result.categories);
-    status = print_check(dataset, result.categories, truth);
+    status = print_check(dataset, result.categories, truth, report);
     std::printf("peak memory  : %.1f MiB%s\n", peak_mib, ranks.size > 1 ? " (largest rank)" : "");
     std::fflush(stdout);
+    report["peak_memory_mib"] = peak_mib;
+    report["exit_status"] = status;
+    write_report(opts, report);
   }
 #if SDNN_ENABLE_MPI
   MPI_Bcast(&status, 1, MPI_INT, 0, ranks.comm);

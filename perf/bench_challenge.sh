@@ -61,12 +61,12 @@ if [[ $quick = 1 ]]; then
   : "${sizes:=1024}" "${images:=6000}" "${threads_list:=2}" "${runs:=2}"
 fi
 : "${sizes:=1024 4096}" "${layers:=120}" "${images:=60000}" "${backends:=openmp threads}" "${threads_list:=1 2}"
-: "${ranks_list:=1 2}" "${runs:=3}" "${modes:=data model manager-worker work-stealing data-then-model}"
+: "${ranks_list:=1 2}" "${runs:=3}"
 : "${peer_runs:=$runs}"
 for value in $sizes $layers $images $threads_list $ranks_list $runs $peer_runs; do
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "'$value' is not a positive integer"
 done
-[[ -n "$sizes" && -n "$modes" && -n "$backends" && -n "$threads_list" ]] ||
+[[ -n "$sizes" && -n "${modes-x}" && -n "$backends" && -n "$threads_list" ]] ||
   die "--sizes, --modes, --backends and --threads need at least one value"
 [[ " $ranks_list " = *" 1 "* ]] || die "--ranks must include 1 (the single-process runs are the plots' baseline)"
 max_threads=$(tr ' ' '\n' <<<"$threads_list" | sort -n | tail -1)
@@ -95,6 +95,7 @@ for backend in $backends; do
 done
 first_build="${build[${backends%% *}]}"
 sdnn="$first_build/drivers/sdnn"
+: "${modes:=$("$sdnn" list modes 2>/dev/null | tr '\n' ' ')}" # default: every mode the driver has
 peak_program="$first_build/perf/sdnn_peak"
 [[ -x "$peak_program" ]] ||
   die "$peak_program not found: the peak benchmark is built with the benchmarks (-DSdnn_ENABLE_BENCHMARKS=ON)"
@@ -186,7 +187,7 @@ for ((r = 1; r <= rounds; ++r)); do
       bench_run "$label" "$graphblas" --dataset "${data[$n]}" --neurons "$n" --layers "$layers" --threads "$t" --quiet
     else
       sdnn_run "$label" "$backend" "$p" "$t" "$n" --layers "$layers" --mode "$mode"
-      : "${header[$backend]:=$(sed -n '1s/ | mode .*//p' <<<"$bench_output")}" # the Kokkos configuration
+      : "${header[$backend]:=$(python3 "$bench_reader" configuration "$bench_report")}"
     fi
   done
 done
@@ -355,7 +356,7 @@ for line in "${best[@]}"; do
     if ((k == layers)); then
       sdnn_run "$label" "$backend" "$p" "$t" "$n" --layers "$k" --mode "$mode" --per-layer
       { echo "# N=$n, L=$layers, $backend $mode ${p}x$t: layer, active rows, nnz after the layer"
-        awk '/^layer / {print $2, $4, $6}' <<<"$bench_output"; } >"$out/active-rows-n$n.dat"
+        python3 "$bench_reader" layers "$bench_report"; } >"$out/active-rows-n$n.dat"
     else
       sdnn_run --unchecked "$label" "$backend" "$p" "$t" "$n" --layers "$k" --mode "$mode" --no-check
     fi

@@ -1,50 +1,38 @@
 # Shared by the end-to-end benchmarks (source it): checked runs of the driver and the summary table.
 #
 #   bench_run [--unchecked] LABEL COMMAND...
-#        runs one inference (COMMAND prints the driver's report, or a peer program's report in the same
-#        lines), fails unless its check PASSED (--unchecked: a --no-check run, its check skipped), and
-#        records "LABEL seconds rate imbalance rows-moved io-seconds peak-MiB useful-MACs MAC/s
-#        dense-MAC/s-per-thread dense-median-MAC/s-per-thread" in $bench_results; the report stays in
-#        $bench_output and its figures in bench_seconds, bench_rate, bench_imbalance, bench_moved, bench_io,
-#        bench_peak_mib, bench_macs, bench_mac_rate, bench_dense_rate, bench_dense_median (the driver's 'dense
-#        kernel' and 'dense median' lines, nan without them). The progress
-#        line on stderr counts the runs ("run i of n") when bench_total is set.
+#        runs one inference (COMMAND is `sdnn infer ...` or a peer program with the same options, and gets
+#        `--report FILE` appended), fails unless its check passed (--unchecked: a --no-check run, its check
+#        skipped), and records "LABEL seconds rate imbalance rows-moved io-seconds peak-MiB useful-MACs MAC/s
+#        dense-MAC/s-per-thread dense-median-MAC/s-per-thread" in $bench_results, read from the JSON report
+#        (perf/bench_report.py; nan where the program has no such figure). The printed report stays in
+#        $bench_output, the JSON one in $bench_report, the figures in bench_seconds, bench_rate,
+#        bench_imbalance, bench_moved, bench_io, bench_peak_mib, bench_macs, bench_mac_rate, bench_dense_rate,
+#        bench_dense_median. The progress line on stderr counts the runs ("run i of n") when bench_total is set.
 #   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
 #                                label (in the given order), printed and written to CSV; the label named
 #                                by $bench_baseline (default "reference"), if run, adds each label's
 #                                speed-up over it (its median time over the label's)
 bench_results="$(mktemp)"
-trap 'rm -f "$bench_results"' EXIT
+bench_report="$(mktemp --suffix=.json)"
+trap 'rm -f "$bench_results" "$bench_report"' EXIT
+bench_reader="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bench_report.py"
 
 bench_done=0 bench_total=0
 
 bench_run() {
-  local expect='^check        : PASSED' label out
-  if [[ $1 = --unchecked ]]; then expect='^check        : skipped'; shift; fi
+  local expect=passed label out figures
+  if [[ $1 = --unchecked ]]; then expect=skipped; shift; fi
   label=$1
   shift
-  out="$("$@")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
-  grep -q "$expect" <<<"$out" || { echo "$out" >&2; echo "bench: $label: check did not pass: $*" >&2; exit 1; }
+  rm -f "$bench_report"
+  out="$("$@" --report "$bench_report")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
+  figures="$(python3 "$bench_reader" figures "$bench_report" "$expect")" ||
+    { echo "$out" >&2; echo "bench: $label: check did not pass: $*" >&2; exit 1; }
   bench_output=$out
-  bench_seconds=$(awk '/^inference/ {print $3}' <<<"$out")
-  bench_rate=$(awk '/^rate/ {print $3}' <<<"$out")
-  # Across ranks when there are several (compute seconds, max/mean), else across threads.
-  if grep -q '^rank ' <<<"$out"; then
-    bench_imbalance=$(sed -n 's/^ranks .*| imbalance (max\/mean) \([0-9.]*\),.*/\1/p' <<<"$out")
-  else
-    bench_imbalance=$(awk '/^busy/ {print $NF}' <<<"$out")
-  fi
-  bench_moved=$(sed -n 's/^rebalance .* \([0-9]*\) rows moved.*/\1/p' <<<"$out")
-  bench_io=$(awk '/^io / {print $3}' <<<"$out")
-  bench_peak_mib=$(awk '/^peak memory/ {print $4}' <<<"$out")
-  bench_macs=$(awk '/^macs/ {print $3}' <<<"$out")
-  bench_mac_rate=$(sed -n 's/^macs .*, \([0-9.e+-]*\) MAC\/s.*/\1/p' <<<"$out")
-  bench_dense_rate=$(sed -n 's/^dense kernel .*, \([0-9.e+-]*\) MAC\/s per thread.*/\1/p' <<<"$out")
-  bench_dense_median=$(sed -n 's/^dense median : \([0-9.e+-]*\) MAC\/s per thread.*/\1/p' <<<"$out")
-  : "${bench_imbalance:=1}" "${bench_moved:=0}" "${bench_io:=nan}" "${bench_peak_mib:=nan}" "${bench_macs:=nan}"
-  : "${bench_mac_rate:=nan}" "${bench_dense_rate:=nan}" "${bench_dense_median:=nan}"
-  echo "$label $bench_seconds $bench_rate $bench_imbalance $bench_moved $bench_io $bench_peak_mib $bench_macs" \
-    "$bench_mac_rate $bench_dense_rate $bench_dense_median" >>"$bench_results"
+  read -r bench_seconds bench_rate bench_imbalance bench_moved bench_io bench_peak_mib bench_macs bench_mac_rate \
+    bench_dense_rate bench_dense_median <<<"$figures"
+  echo "$label $figures" >>"$bench_results"
   local count=""
   ((++bench_done))
   if ((bench_total > 0)); then count="run $bench_done of $bench_total, "; fi

@@ -12,7 +12,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 threads=2 runs=3 hash=none images=60000 reference=0
-modes="data model manager-worker work-stealing data-then-model"
+modes="" # default: every mode the driver has (sdnn list modes)
 csv="$root/build/perf-modes.csv"
 extra=()
 while [[ $# -gt 0 ]]; do
@@ -32,6 +32,7 @@ done
 
 build="${SDNN_BUILD:-$("$root/scripts/build.sh" openmp)}"
 sdnn="$build/drivers/sdnn"
+: "${modes:=$("$sdnn" list modes 2>/dev/null | tr '\n' ' ')}"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}" OMP_PLACES="${OMP_PLACES:-threads}"
 data="$(SDNN_THREADS="$threads" "$root/scripts/dataset.sh" "$sdnn" 1024 120 "$images")"
 source "$root/perf/bench_common.sh"

@@ -16,7 +16,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 ranks=2 threads=2 runs=3 images=60000 every=10 skew_mode=manager-worker
-modes="data model manager-worker work-stealing data-then-model"
+modes="" # default: every mode the driver has (sdnn list modes)
 csv="$root/build/perf-mpi.csv"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,6 +36,7 @@ done
 
 build="${SDNN_BUILD:-$("$root/scripts/build.sh" openmp)}"
 sdnn="$build/drivers/sdnn"
+: "${modes:=$("$sdnn" list modes 2>/dev/null | tr '\n' ' ')}"
 grep -q "^Sdnn_ENABLE_MPI:BOOL=ON" "$build/CMakeCache.txt" ||
   { echo "bench_mpi.sh: $build is not an MPI build (Sdnn_ENABLE_MPI=OFF)" >&2; exit 2; }
 mpiexec="${MPIEXEC:-mpirun}"

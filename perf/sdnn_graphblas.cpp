@@ -203,6 +203,7 @@ int run(int argc, char **argv)
   opts.add("threads", "T", "GraphBLAS threads, GxB_NTHREADS (default: Kokkos' default, all cores)");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer (adds a row reduction per layer)");
   opts.add("quiet", "", "no progress lines");
+  add_report_option(opts);
   add_cache_options(opts);
   if (!opts.parse(argc, argv, 1))
     return 0;
@@ -301,11 +302,23 @@ int run(int argc, char **argv)
               static_cast<long long>(note_cache.writes));
   std::printf("setup        : %.3f s (CSC -> GrB_Matrix)\n", setup_seconds);
   std::printf("inference    : %.3f s\n", infer_seconds);
-  print_rate_and_work(infer_seconds, inputs.num_inputs, inputs.input_nnz, layers, network, per_layer);
+  Json report = Json::object(); // the --report file, with the driver's names
+  report["graphblas_version"] =
+      std::to_string(version[0]) + "." + std::to_string(version[1]) + "." + std::to_string(version[2]);
+  report["threads"] = threads;
+  report["dataset"] = dataset_json(dataset, inputs.num_inputs, inputs.input_nnz, network);
+  report["io"] = io_json(io_seconds, num_layers, note_cache);
+  report["setup_seconds"] = setup_seconds;
+  report["inference_seconds"] = infer_seconds;
+  print_rate_and_work(infer_seconds, inputs.num_inputs, inputs.input_nnz, layers, network, per_layer, report);
   std::printf("categories   : %zu\n", categories.size());
-  int const status = print_check(dataset, categories, inputs.truth);
+  report["categories"] = categories.size();
+  int const status = print_check(dataset, categories, inputs.truth, report);
   std::printf("peak memory  : %.1f MiB\n", peak_mib);
   std::fflush(stdout);
+  report["peak_memory_mib"] = peak_mib;
+  report["exit_status"] = status;
+  write_report(opts, report);
   return status;
 }
 

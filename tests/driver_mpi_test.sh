@@ -57,8 +57,10 @@ mpi 2 generate --out "$DATA" --neurons 1024 --layers 6 --images synthetic --num-
 [[ $RC -eq 0 ]] || fail "generate failed"
 [[ -f "$DATA/neuron1024-l6-categories.tsv" ]] || fail "no truth file written"
 
+mapfile -t MODES < <("$SDNN" list modes 2>/dev/null)
+[[ ${#MODES[@]} -eq 5 ]] || fail "sdnn list modes gave ${#MODES[@]} modes"
 for np in 2 4; do
-  for mode in data model manager-worker work-stealing data-then-model; do
+  for mode in "${MODES[@]}"; do
     check "$mode on $np ranks, hashed partition"
     mpi $np infer --dataset "$DATA" --layers 6 --mode $mode --threads 1 --quiet
     expect_pass
@@ -71,6 +73,25 @@ for np in 2 4; do
   [[ $(grep -c "^rank " "$OUT") -eq $np ]] || fail "expected one line per rank"
   [[ $(grep -c "^layer " "$OUT") -eq 6 ]] || fail "expected 6 per-layer lines"
 done
+
+check "--report under mpirun holds every rank's figures"
+mpi 2 infer --dataset "$DATA" --layers 6 --partition block --rebalance-every 2 --rebalance-threshold 1 --threads 1 --quiet --report "$WORK/report.json"
+expect_pass
+python3 - "$WORK/report.json" "$OUT" <<'PY' || fail "the --report file disagrees with the printed report"
+import json, re, sys
+report = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+ranks = report["distributed"]["ranks"]
+assert report["ranks"] == 2 and [r["rank"] for r in ranks] == [0, 1]
+assert sum(r["rows_start"] for r in ranks) == report["dataset"]["inputs"] == 300
+assert sum(r["rows_end"] for r in ranks) == report["categories"]
+assert report["distributed"]["rows_moved"] == int(re.search(r"(\d+) rows moved", text).group(1))
+for r in ranks:
+    line = re.search(r"^rank +%d +: rows (\d+) -> (\d+), row-layers (\d+)" % r["rank"], text, re.M)
+    assert [int(x) for x in line.groups()] == [r["rows_start"], r["rows_end"], r["row_layers"]], (line.groups(), r)
+    assert r["work"]["parallelism"] == "manager-worker"
+assert report["check"]["status"] == "passed"
+PY
 
 check "the reference under mpirun runs on rank 0"
 mpi 2 infer --dataset "$DATA" --layers 6 --mode reference --threads 1 --quiet

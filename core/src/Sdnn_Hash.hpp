@@ -29,6 +29,8 @@ enum class RowHash
 std::string name(RowHash hash);
 /// Inverse of name(RowHash); std::nullopt for an unknown name.
 std::optional<RowHash> parse_row_hash(std::string const &text);
+/// Every row hash, in the order of the enum.
+std::vector<RowHash> all_row_hashes();
 
 /// Stride interleave of [0, n) into `parts` parts: row r goes to part r mod parts, in ascending order.
 struct StrideHash
@@ -105,6 +107,8 @@ enum class RowPartition
 std::string name(RowPartition partition);
 /// Inverse of name(RowPartition); std::nullopt for an unknown name.
 std::optional<RowPartition> parse_row_partition(std::string const &text);
+/// Every row partition, in the order of the enum.
+std::vector<RowPartition> all_row_partitions();
 
 /// The rank that owns each of `num_rows` rows under `partition` over `num_ranks` ranks.
 /// Blocks differ by at most one row; `seed` keys RowPartition::hashed.

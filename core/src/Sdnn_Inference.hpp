@@ -60,8 +60,12 @@ std::optional<Parallelism> parse_parallelism(std::string const &text);
 std::optional<Recruitment> parse_recruitment(std::string const &text);
 /// Inverse of name(KernelChoice); std::nullopt for an unknown name.
 std::optional<KernelChoice> parse_kernel_choice(std::string const &text);
-/// Every parallelism, in the order of the enum (for loops in tests and benchmarks).
+/// Every parallelism, in the order of the enum (for loops in tests and benchmarks, lists of names).
 std::vector<Parallelism> all_parallelisms();
+/// Every recruitment strategy, in the order of the enum.
+std::vector<Recruitment> all_recruitments();
+/// Every kernel choice, in the order of the enum.
+std::vector<KernelChoice> all_kernel_choices();
 
 /// Tunables of infer(). The defaults are the fastest measured configuration on the challenge data.
 struct InferenceOptions

@@ -3,7 +3,7 @@
 //
 //   sdnn_embed DATASET_DIR N L MODE [Kokkos options, e.g. --kokkos-num-threads=4 (Kokkos 3.7+)]
 //
-// MODE: data, model, manager-worker, work-stealing or data-then-model. Prints the categories
+// MODE: a parallel mode (sdnn::all_parallelisms(); `sdnn list modes`). Prints the categories
 // (1-based row ids, one per line, as in the challenge's categories files) and a summary line.
 // Exit status: 0 check passed or no truth file, 1 check failed, 2 bad usage or bad input.
 #include <Sdnn.hpp>
@@ -30,9 +30,10 @@ int main(int argc, char **argv)
   int const num_layers = mode ? std::atoi(args[2].c_str()) : 0;
   if (!mode || n <= 0 || num_layers <= 0)
   {
-    std::cerr << "usage: sdnn_embed DATASET_DIR N L MODE\n"
-                 "N, L: neurons and layers (positive); MODE: data, model, manager-worker, work-stealing or "
-                 "data-then-model\n";
+    std::cerr << "usage: sdnn_embed DATASET_DIR N L MODE\nN, L: neurons and layers (positive); MODE: one of";
+    for (auto const parallelism : sdnn::all_parallelisms())
+      std::cerr << " " << sdnn::name(parallelism);
+    std::cerr << "\n";
     return 2;
   }
 

@@ -181,14 +181,8 @@ RowBlock scatter_rows(MPI_Comm caller, int root, HostCsc const &matrix, RowParti
   std::vector<int> owners;
   if (rank == root)
   {
-    auto csr = to_csr(matrix);
-    all.num_cols = csr.num_cols;
-    all.ids.resize(csr.num_rows);
-    std::iota(all.ids.begin(), all.ids.end(), std::int64_t(0));
-    all.row_ptr = std::move(csr.row_ptr);
-    all.col_idx = std::move(csr.col_idx);
-    all.values = std::move(csr.values);
-    owners = row_owners(csr.num_rows, size, partition, seed);
+    all = to_row_block(matrix);
+    owners = row_owners(all.num_rows(), size, partition, seed);
   }
   MPI_Bcast(&all.num_cols, 1, MPI_INT64_T, root, comm);
   // Rows arrive from the root only, in its (ascending) order.

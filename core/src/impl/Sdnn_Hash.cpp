@@ -35,6 +35,16 @@ std::optional<RowPartition> parse_row_partition(std::string const &text)
   return impl::parse_name(partition_names, text);
 }
 
+std::vector<RowHash> all_row_hashes()
+{
+  return impl::values_of(hash_names);
+}
+
+std::vector<RowPartition> all_row_partitions()
+{
+  return impl::values_of(partition_names);
+}
+
 std::vector<int> row_owners(std::int64_t num_rows, int num_ranks, RowPartition partition, std::uint64_t seed)
 {
   SDNN_REQUIRE(num_rows >= 0 && num_ranks >= 1, "cannot deal " << num_rows << " rows to " << num_ranks << " ranks");

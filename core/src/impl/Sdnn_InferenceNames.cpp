@@ -51,10 +51,17 @@ std::optional<KernelChoice> parse_kernel_choice(std::string const &text)
 
 std::vector<Parallelism> all_parallelisms()
 {
-  std::vector<Parallelism> all;
-  for (auto const &entry : parallelism_names)
-    all.push_back(entry.value);
-  return all;
+  return impl::values_of(parallelism_names);
+}
+
+std::vector<Recruitment> all_recruitments()
+{
+  return impl::values_of(recruitment_names);
+}
+
+std::vector<KernelChoice> all_kernel_choices()
+{
+  return impl::values_of(kernel_names);
 }
 
 } // namespace sdnn

@@ -4,6 +4,7 @@
 #include "Sdnn_KernelSet.hpp"
 #include "Sdnn_NameTable.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
@@ -47,7 +48,8 @@ InstructionSet from_environment()
   if (!value || std::string(value).empty() || std::string(value) == "auto")
     return best_instruction_set();
   auto const set = parse_instruction_set(value);
-  SDNN_USER_REQUIRE(set, "SDNN_INSTRUCTION_SET=" << value << ": expected auto, generic, avx2 or avx512");
+  SDNN_USER_REQUIRE(set, "SDNN_INSTRUCTION_SET=" << value << ": expected auto or one of "
+                                                 << impl::joined_names(instruction_set_names));
   return checked(*set, std::string("SDNN_INSTRUCTION_SET=") + value);
 }
 } // namespace
@@ -64,10 +66,9 @@ std::optional<InstructionSet> parse_instruction_set(std::string const &text)
 
 std::vector<InstructionSet> compiled_instruction_sets()
 {
-  std::vector<InstructionSet> sets;
-  for (auto const &entry : instruction_set_names)
-    if (compiled_in(entry.value))
-      sets.push_back(entry.value);
+  auto sets = impl::values_of(instruction_set_names);
+  sets.erase(std::remove_if(sets.begin(), sets.end(), [](InstructionSet set) { return !compiled_in(set); }),
+             sets.end());
   return sets;
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sdnn::impl
 {
@@ -35,6 +36,24 @@ std::optional<Enum> parse_name(Names<Enum> const (&table)[Size], std::string con
     if (text == entry.name)
       return entry.value;
   return std::nullopt;
+}
+
+/// The names of `table`, in its order, separated by ", ".
+template <class Enum, std::size_t Size> std::string joined_names(Names<Enum> const (&table)[Size])
+{
+  std::string names;
+  for (auto const &entry : table)
+    names += (names.empty() ? "" : ", ") + std::string(entry.name);
+  return names;
+}
+
+/// Every value of `table`, in its order.
+template <class Enum, std::size_t Size> std::vector<Enum> values_of(Names<Enum> const (&table)[Size])
+{
+  std::vector<Enum> values;
+  for (auto const &entry : table)
+    values.push_back(entry.value);
+  return values;
 }
 
 } // namespace sdnn::impl

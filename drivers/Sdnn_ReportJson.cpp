@@ -1,0 +1,67 @@
+#include "Sdnn_ReportJson.hpp"
+
+namespace sdnn::cli
+{
+
+namespace
+{
+template <class T> Json member_json(T const &value)
+{
+  return Json(value);
+}
+#if SDNN_ENABLE_MPI
+Json member_json(ExchangeStats const &exchange)
+{
+  return to_json(exchange);
+}
+#endif
+Json member_json(WorkReport const &report)
+{
+  return to_json(report);
+}
+
+/// An object with a member per entry of Report::for_each_field (whose visitors may receive more than the name and
+/// the member pointer).
+template <class Report> Json fields_json(Report const &report)
+{
+  Json out = Json::object();
+  Report::for_each_field([&](char const *name, auto member, auto...) { out[name] = member_json(report.*member); });
+  return out;
+}
+} // namespace
+
+Json to_json(WorkReport const &report)
+{
+  Json out = fields_json(report);
+  out["imbalance"] = report.imbalance();
+  out["dense_median_rate"] = report.dense_median_rate();
+  return out;
+}
+
+#if SDNN_ENABLE_MPI
+Json to_json(ExchangeStats const &exchange)
+{
+  return fields_json(exchange);
+}
+
+Json to_json(RankReport const &report)
+{
+  return fields_json(report);
+}
+#endif
+
+Json to_json(std::vector<LayerStats> const &layers)
+{
+  Json out = Json::array();
+  for (auto const &s : layers)
+  {
+    Json layer = Json::object();
+    layer["layer"] = s.layer;
+    layer["active_rows"] = s.active_rows;
+    layer["nnz"] = s.nnz;
+    out.push_back(std::move(layer));
+  }
+  return out;
+}
+
+} // namespace sdnn::cli
