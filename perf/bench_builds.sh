@@ -38,12 +38,17 @@ source "$root/perf/bench_common.sh"
 bench_total=$((runs * ${#labels[@]}))
 bench_baseline="${labels[0]}"
 
+# Builds of commits older than `sdnn infer --report` are read from their printed report.
+formats=()
 for ((k = 0; k < ${#labels[@]}; ++k)); do
   echo "[bench] ${labels[k]}: ${builds[k]} ($("${builds[k]}/drivers/sdnn" --version | sed -n '1p'))" >&2
+  formats[k]=--text
+  if "${builds[k]}/drivers/sdnn" infer --help 2>/dev/null | grep -q -- '--report'; then formats[k]=""; fi
 done
 for ((r = 1; r <= runs; ++r)); do
   for ((k = 0; k < ${#labels[@]}; ++k)); do
-    bench_run "${labels[k]}" "${builds[k]}/drivers/sdnn" infer --dataset "$data" --neurons 1024 --layers 120 \
+    # shellcheck disable=SC2086 # --text or nothing
+    bench_run ${formats[k]} "${labels[k]}" "${builds[k]}/drivers/sdnn" infer --dataset "$data" --neurons 1024 --layers 120 \
       --threads "$threads" --quiet "${extra[@]}"
   done
 done

@@ -1,6 +1,6 @@
 # Shared by the end-to-end benchmarks (source it): checked runs of the driver and the summary table.
 #
-#   bench_run [--unchecked] LABEL COMMAND...
+#   bench_run [--unchecked] [--text] LABEL COMMAND...
 #        runs one inference (COMMAND is `sdnn infer ...` or a peer program with the same options, and gets
 #        `--report FILE` appended), fails unless its check passed (--unchecked: a --no-check run, its check
 #        skipped), and records "LABEL seconds rate imbalance rows-moved io-seconds peak-MiB useful-MACs MAC/s
@@ -9,6 +9,7 @@
 #        $bench_output, the JSON one in $bench_report, the figures in bench_seconds, bench_rate,
 #        bench_imbalance, bench_moved, bench_io, bench_peak_mib, bench_macs, bench_mac_rate, bench_dense_rate,
 #        bench_dense_median. The progress line on stderr counts the runs ("run i of n") when bench_total is set.
+#        --text: no --report, the figures are read from the printed report (drivers older than --report).
 #   bench_summary CSV LABEL...   median / min / max seconds, median rate, imbalance and rows moved per
 #                                label (in the given order), printed and written to CSV; the label named
 #                                by $bench_baseline (default "reference"), if run, adds each label's
@@ -21,14 +22,19 @@ bench_reader="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bench_report.py"
 bench_done=0 bench_total=0
 
 bench_run() {
-  local expect=passed label out figures
+  local expect=passed text=0 label out figures
   if [[ $1 = --unchecked ]]; then expect=skipped; shift; fi
+  if [[ $1 = --text ]]; then text=1; shift; fi
   label=$1
   shift
   rm -f "$bench_report"
-  out="$("$@" --report "$bench_report")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
-  figures="$(python3 "$bench_reader" figures "$bench_report" "$expect")" ||
-    { echo "$out" >&2; echo "bench: $label: check did not pass: $*" >&2; exit 1; }
+  if ((text)); then
+    out="$("$@")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
+    figures="$(python3 "$bench_reader" text-figures /dev/stdin "$expect" <<<"$out")"
+  else
+    out="$("$@" --report "$bench_report")" || { echo "$out" >&2; echo "bench: $label failed: $*" >&2; exit 1; }
+    figures="$(python3 "$bench_reader" figures "$bench_report" "$expect")"
+  fi || { echo "$out" >&2; echo "bench: $label: check did not pass: $*" >&2; exit 1; }
   bench_output=$out
   read -r bench_seconds bench_rate bench_imbalance bench_moved bench_io bench_peak_mib bench_macs bench_mac_rate \
     bench_dense_rate bench_dense_median <<<"$figures"
