@@ -232,9 +232,12 @@ std::string compare_with_reference(TileWorkspace const &ws, KernelFixture const 
     return error.str();
   }
   std::vector<char> seen(y.col_idx.size(), 0);
+  std::size_t row = 0;
   for (std::size_t e = 0; e < out.values.size(); ++e)
   {
-    std::int32_t const r = out.rows[e], j = out.cols[e];
+    while (static_cast<std::int64_t>(e) >= out.row_ptr[row + 1])
+      ++row;
+    std::int32_t const r = out.categories[row], j = out.cols[e];
     auto const first = y.col_idx.begin() + y.row_ptr[r], last = y.col_idx.begin() + y.row_ptr[r + 1];
     auto const it = std::lower_bound(first, last, j);
     auto const k = static_cast<std::size_t>(it - y.col_idx.begin());

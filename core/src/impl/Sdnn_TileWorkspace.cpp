@@ -110,33 +110,48 @@ void TileWorkspace::start(std::int64_t const *row_ptr, std::int32_t const *col_i
 void TileWorkspace::finish(TileOutput &out, bool keep_activations) const
 {
   out.categories.assign(m_orig.data(), m_orig.data() + m_rows);
-  out.rows.clear();
+  out.row_ptr.clear();
   out.cols.clear();
   out.values.clear();
   if (!keep_activations)
     return;
-  out.rows.reserve(m_nnz);
+  out.row_ptr.reserve(m_rows + 1);
   out.cols.reserve(m_nnz);
   out.values.reserve(m_nnz);
-  auto push = [&](std::int64_t q, std::int64_t j, float v)
-  {
-    out.rows.push_back(m_orig(q));
-    out.cols.push_back(static_cast<std::int32_t>(j));
-    out.values.push_back(v);
-  };
+  out.row_ptr.push_back(0);
   if (m_dense)
   {
     constexpr int B = panel_rows;
     float const *z = buffer(m_cur);
     for (std::int64_t q = 0; q < m_rows; ++q)
+    {
       for (std::int64_t j = 0; j < m_n; ++j)
         if (float const v = z[(q / B) * m_n * B + j * B + q % B]; v != 0.0f)
-          push(q, j, v);
+        {
+          out.cols.push_back(static_cast<std::int32_t>(j));
+          out.values.push_back(v);
+        }
+      out.row_ptr.push_back(static_cast<std::int64_t>(out.cols.size()));
+    }
     return;
   }
+  // CSC to rows: count the entries of each row, then place them column by column (ascending within a row).
+  out.row_ptr.resize(m_rows + 1, 0);
   for (std::int64_t j = 0; j < m_n; ++j)
     for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
-      push(sparse_idx(m_cur)[e], j, sparse_vals(m_cur)[e]);
+      ++out.row_ptr[sparse_idx(m_cur)[e] + 1];
+  for (std::int64_t q = 0; q < m_rows; ++q)
+    out.row_ptr[q + 1] += out.row_ptr[q];
+  out.cols.resize(out.row_ptr.back());
+  out.values.resize(out.row_ptr.back());
+  std::vector<std::int64_t> cursor(out.row_ptr.begin(), out.row_ptr.end() - 1);
+  for (std::int64_t j = 0; j < m_n; ++j)
+    for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
+    {
+      auto const k = cursor[sparse_idx(m_cur)[e]]++;
+      out.cols[k] = static_cast<std::int32_t>(j);
+      out.values[k] = sparse_vals(m_cur)[e];
+    }
 }
 
 void TileWorkspace::begin_chunk(int c)

@@ -26,13 +26,14 @@
 namespace sdnn::impl
 {
 
-/// Final rows of a tile, in original numbering, for the result.
+/// Final rows of a tile, for the result: the surviving rows (as rows of the inference's input) and, when kept,
+/// their activations row by row (CSR in the order of `categories`, columns ascending).
 struct TileOutput
 {
-  std::vector<std::int32_t> categories; ///< original ids of the surviving rows
-  std::vector<std::int32_t> rows;       ///< activations (original row, column, value), column ascending per row
-  std::vector<std::int32_t> cols;
-  std::vector<float> values;
+  std::vector<std::int32_t> categories; ///< input row of each surviving row
+  std::vector<std::int64_t> row_ptr;    ///< surviving row k: entries [row_ptr[k], row_ptr[k+1]) (empty if not kept)
+  std::vector<std::int32_t> cols;       ///< column of each entry
+  std::vector<float> values;            ///< value of each entry
 };
 
 /// Per-layer counters shared by all tiles (added atomically).

@@ -49,37 +49,39 @@ RowInferenceResult TiledInference::result(WorkReport *report) const
   RowInferenceResult out;
   for (int l = 0; l < m_num_layers; ++l)
     out.layers.push_back({m_first_layer + l + 1, m_active[l], m_nnz[l]});
-  // The survivors in the block's order: where each local row's entries start (-1: dead), then the entries.
+  // The survivors in the block's order: for each input row, the tile and position holding it (-1: dead); then
+  // each surviving row's entries copied from its tile in one piece (no zero-filled arrays).
   std::int64_t const rows = m_rows.num_rows();
-  std::vector<std::int64_t> start(rows, -1);
-  for (auto const &tile : m_outputs)
-    for (auto r : tile.categories)
-      start[r] = 0;
-  if (m_options.keep_activations)
-    for (auto const &tile : m_outputs)
-      for (auto r : tile.rows)
-        ++start[r];
+  std::vector<std::int64_t> tile_of(rows, -1);
+  std::vector<std::int32_t> position(rows, 0);
+  std::int64_t entries = 0;
+  for (std::int64_t t = 0; t < m_num_tiles; ++t)
+  {
+    auto const &tile = m_outputs[t];
+    for (std::size_t k = 0; k < tile.categories.size(); ++k)
+    {
+      tile_of[tile.categories[k]] = t;
+      position[tile.categories[k]] = static_cast<std::int32_t>(k);
+    }
+    entries += static_cast<std::int64_t>(tile.cols.size());
+  }
   auto &y = out.survivors;
   y.num_cols = m_n;
+  y.col_idx.reserve(entries);
+  y.values.reserve(entries);
   for (std::int64_t r = 0; r < rows; ++r)
-    if (start[r] >= 0)
-    {
-      y.ids.push_back(m_rows.ids[r]);
-      auto const count = start[r];
-      start[r] = y.row_ptr.back();
-      y.row_ptr.push_back(start[r] + count);
-    }
-  if (m_options.keep_activations)
   {
-    y.col_idx.resize(y.row_ptr.back());
-    y.values.resize(y.row_ptr.back());
-    for (auto const &tile : m_outputs)
-      for (std::size_t e = 0; e < tile.rows.size(); ++e)
-      {
-        auto const k = start[tile.rows[e]]++;
-        y.col_idx[k] = tile.cols[e];
-        y.values[k] = tile.values[e];
-      }
+    if (tile_of[r] < 0)
+      continue;
+    y.ids.push_back(m_rows.ids[r]);
+    auto const &tile = m_outputs[tile_of[r]];
+    if (m_options.keep_activations)
+    {
+      auto const begin = tile.row_ptr[position[r]], end = tile.row_ptr[position[r] + 1];
+      y.col_idx.insert(y.col_idx.end(), tile.cols.begin() + begin, tile.cols.begin() + end);
+      y.values.insert(y.values.end(), tile.values.begin() + begin, tile.values.begin() + end);
+    }
+    y.row_ptr.push_back(static_cast<std::int64_t>(y.col_idx.size()));
   }
   if (report)
   {
