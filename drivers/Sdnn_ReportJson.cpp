@@ -9,16 +9,16 @@ template <class T> Json member_json(T const &value)
 {
   return Json(value);
 }
-#if SDNN_ENABLE_MPI
+#if SDNN_ENABLE_MPI // the members that are reports themselves: RankReport's
 Json member_json(ExchangeStats const &exchange)
 {
   return to_json(exchange);
 }
-#endif
 Json member_json(WorkReport const &report)
 {
   return to_json(report);
 }
+#endif
 
 /// An object with a member per entry of Report::for_each_field (whose visitors may receive more than the name and
 /// the member pointer).
