@@ -19,6 +19,7 @@
 #include <Sdnn_Hash.hpp>
 #include <Sdnn_IO.hpp>
 #include <Sdnn_Inference.hpp>
+#include <Sdnn_NetworkPartition.hpp>
 #include <Sdnn_InstructionSet.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>

@@ -27,6 +27,7 @@ class Sdnn(CMakePackage):
     variant("openmp", default=True, description="Use the Kokkos OpenMP backend")
     variant("threads", default=False, description="Use the Kokkos Threads (C++ threads) backend")
     variant("mpi", default=True, description="Build the MPI distribution layer; the driver runs under MPI")
+    variant("zoltan", default=False, description="Build the hypergraph network partitioner (Zoltan PHG; needs +mpi)")
     variant("tests", default=False, description="Build the GoogleTest suite and register it with ctest")
 
     conflicts("~openmp~threads", msg="sdnn needs a parallel Kokkos host backend: +openmp or +threads")
@@ -40,6 +41,9 @@ class Sdnn(CMakePackage):
     depends_on("kokkos+openmp", when="+openmp")
     depends_on("kokkos+threads", when="+threads")
     depends_on("mpi", when="+mpi")
+    # find_package(Zoltan CONFIG): Trilinos' Zoltan installs the CMake package (spack's standalone zoltan does not).
+    depends_on("trilinos+zoltan+mpi", when="+zoltan")
+    conflicts("+zoltan", when="~mpi", msg="the hypergraph partitioner runs under MPI")
     # The driver reads gzip-compressed IDX image files.
     depends_on("zlib-api")
     # Found by find_package(GTest) at configure time and linked into the test executable, so a
@@ -51,6 +55,7 @@ class Sdnn(CMakePackage):
         args = [
             self.define("Kokkos_ROOT", spec["kokkos"].prefix),
             self.define_from_variant("Sdnn_ENABLE_MPI", "mpi"),
+            self.define_from_variant("Sdnn_ENABLE_ZOLTAN", "zoltan"),
             self.define_from_variant("Sdnn_ENABLE_TESTS", "tests"),
             # The spack test below runs the driver.
             self.define("Sdnn_ENABLE_DRIVERS", True),
