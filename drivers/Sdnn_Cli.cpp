@@ -73,6 +73,11 @@ bool Options::parse(int argc, char **argv, int first)
   return true;
 }
 
+bool Options::declared(std::string const &name) const
+{
+  return m_specs.count(name) > 0;
+}
+
 bool Options::has(std::string const &name) const
 {
   spec(name);
@@ -137,17 +142,22 @@ std::string Options::help() const
   return os.str();
 }
 
-void add_dataset_options(Options &opts)
+void add_network_options(Options &opts)
 {
   opts.add("dataset", "DIR", "dataset directory in the challenge layout", ".");
   opts.add("neurons", "N", "neurons per layer", "1024");
   opts.add("layers", "L", "number of layers (files 1..L are used)", "120");
-  opts.add("images", "FILE", "input images file (default: DIR/sparse-images-{N}.tsv)");
   opts.add("weights-dir", "DIR", "directory of the layer files (default: DIR/neuron{N})");
+  opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
+}
+
+void add_dataset_options(Options &opts)
+{
+  add_network_options(opts);
+  opts.add("images", "FILE", "input images file (default: DIR/sparse-images-{N}.tsv)");
   opts.add("truth", "FILE", "truth categories file (default: DIR/neuron{N}-l{L}-categories.tsv)");
   opts.add("no-check", "", "do not compare with a truth file");
   opts.add("num-inputs", "K", "use only images 1..K and compare only truth rows 1..K");
-  opts.add("bias", "B", "bias added to nonzero activations (default: the challenge's bias for N)");
 }
 
 void add_cache_options(Options &opts)
@@ -158,6 +168,8 @@ void add_cache_options(Options &opts)
 
 DatasetOptions parse_dataset_options(Options const &opts, std::string const &command)
 {
+  // The input options are absent when only the network was asked for (add_network_options).
+  auto given = [&](char const *name) { return opts.declared(name) && opts.has(name); };
   DatasetOptions dataset;
   dataset.neurons = opts.integer("neurons");
   dataset.layers = opts.integer("layers");
@@ -165,7 +177,7 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
     throw UsageError(command + ": --neurons must be in 1..2^30, got " + std::to_string(dataset.neurons));
   if (dataset.layers <= 0 || dataset.layers > 1000000)
     throw UsageError(command + ": --layers must be positive, got " + std::to_string(dataset.layers));
-  if (opts.has("num-inputs"))
+  if (given("num-inputs"))
   {
     dataset.num_inputs = opts.integer("num-inputs");
     if (dataset.num_inputs <= 0 || dataset.num_inputs > std::numeric_limits<std::int32_t>::max())
@@ -173,14 +185,14 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
   }
   auto const num_layers = static_cast<int>(dataset.layers);
   dataset.paths = challenge_paths(opts.str("dataset"), dataset.neurons, num_layers);
-  if (opts.has("images"))
+  if (given("images"))
     dataset.paths.images = opts.str("images");
   if (opts.has("weights-dir"))
     for (int k = 1; k <= num_layers; ++k)
       dataset.paths.layers[k - 1] = challenge_layer_path(opts.str("weights-dir"), dataset.neurons, k);
-  if (opts.has("truth"))
+  if (given("truth"))
     dataset.paths.truth = opts.str("truth");
-  dataset.check = !opts.has("no-check");
+  dataset.check = opts.declared("no-check") && !opts.has("no-check");
   dataset.bias = opts.has("bias") ? static_cast<float>(opts.real("bias")) : challenge_bias(dataset.neurons);
   dataset.read_options.use_cache = !opts.has("no-cache");
   dataset.read_options.cache_dir = opts.str("cache-dir");

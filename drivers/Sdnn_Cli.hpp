@@ -46,6 +46,8 @@ public:
   /// Parses argv[first..argc); false when --help was given (help already printed).
   bool parse(int argc, char **argv, int first);
 
+  /// Whether `--name` was declared with add().
+  bool declared(std::string const &name) const;
   bool has(std::string const &name) const;
   std::string str(std::string const &name) const;
   std::int64_t integer(std::string const &name) const;
@@ -65,8 +67,10 @@ private:
   std::map<std::string, std::string> m_values;
 };
 
-/// The options naming a challenge dataset and its check, shared by `sdnn infer` and perf/sdnn_graphblas:
-/// --dataset, --neurons, --layers, --images, --weights-dir, --truth, --no-check, --num-inputs, --bias.
+/// The options naming a challenge network: --dataset, --neurons, --layers, --weights-dir, --bias.
+void add_network_options(Options &opts);
+/// The options naming a challenge dataset and its check, shared by `sdnn infer` and perf/sdnn_graphblas: those
+/// of add_network_options(), --images, --truth, --no-check, --num-inputs.
 void add_dataset_options(Options &opts);
 /// The binary cache options: --cache-dir, --no-cache.
 void add_cache_options(Options &opts);
@@ -83,7 +87,8 @@ struct DatasetOptions
   ReadOptions read_options;     ///< binary cache use
 };
 
-/// Reads and checks the dataset options. \throws UsageError starting with `command` for a bad value;
+/// Reads and checks the dataset options (those of add_dataset_options() or only add_network_options(): then
+/// without a check). \throws UsageError starting with `command` for a bad value;
 /// sdnn::InputError when N has no challenge bias and --bias is absent.
 DatasetOptions parse_dataset_options(Options const &opts, std::string const &command);
 

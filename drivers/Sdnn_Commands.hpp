@@ -7,6 +7,8 @@ namespace sdnn::cli
 int run_infer(int argc, char **argv, int first);
 /// `sdnn generate`: exit 0 when the dataset was written or reused.
 int run_generate(int argc, char **argv, int first);
+/// `sdnn partition`: the network cut into parts by each partitioner, and the figures of each cut.
+int run_partition(int argc, char **argv, int first);
 /// `sdnn list WHAT`: the names an option accepts, one per line.
 int run_list(int argc, char **argv, int first);
 } // namespace sdnn::cli

@@ -19,6 +19,7 @@ int run_list(int argc, char **argv, int first)
       {"kernels", [] { return joined_names(all_kernel_choices(), "\n"); }},
       {"hashes", [] { return joined_names(all_row_hashes(), "\n"); }},
       {"partitions", [] { return joined_names(all_row_partitions(), "\n"); }},
+      {"partitioners", [] { return joined_names(all_network_partitioners(), "\n"); }},
       {"instruction-sets", [] { return joined_names(compiled_instruction_sets(), "\n"); }},
   };
   std::string whats;

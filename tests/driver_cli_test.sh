@@ -112,6 +112,42 @@ expect_no_out 'reusing'
 cmp -s "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved" || fail "regenerated layer 5 differs from the first one"
 
 # ---------------------------------------------------------------------------------------------
+# partition: every partitioner this build has, its figures printed and in the JSON report
+# ---------------------------------------------------------------------------------------------
+check "partition the 12-layer network into 4 parts with every partitioner"
+run "$SDNN" partition --dataset "$D" --layers 12 --parts 4 --quiet --no-cache --report "$WORK/partition.json"  # the infer checks below count the cache files
+expect_rc 0
+expect_out '^block +[0-9]+ +[0-9.]+ +1\.000 '
+expect_out '^hashed +[0-9]+ '
+python3 - "$WORK/partition.json" "$OUT" <<'PY' || fail "the partition report is inconsistent"
+import json, re, sys
+report = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+results = {r["partitioner"]: r for r in report["partitions"]}
+assert report["parts"] == 4 and {"block", "hashed"} <= set(results), results.keys()
+for name, r in results.items():
+    assert len(r["volume"]) == len(r["imbalance"]) == 12, name
+    assert sum(r["volume"]) == r["total_volume"], name
+    assert int(re.search(r"^%s +(\d+) " % name, text, re.M).group(1)) == r["total_volume"], name
+    assert max(r["imbalance"]) <= 1.05 and len(r["weight_bytes"]) == 4, name
+    # at most P - 1 = 3 columns per input neuron and layer
+    assert all(0 <= v <= 3 * 1024 for v in r["volume"]), name
+assert results["block"]["imbalance"] == [1.0] * 12  # RadiX-Net: 32 nonzeros per column
+if "hypergraph" in results:
+    assert results["hypergraph"]["total_volume"] < results["block"]["total_volume"]
+PY
+
+check "partition with an unknown partitioner exits 2"
+run "$SDNN" partition --dataset "$D" --layers 12 --parts 4 --partitioner metis
+expect_rc 2
+expect_err "unknown --partitioner 'metis'"
+
+check "partition into more parts than neurons exits 2"
+run "$SDNN" partition --dataset "$D" --layers 12 --parts 2000
+expect_rc 2
+expect_err 'parts must be in 1..N'
+
+# ---------------------------------------------------------------------------------------------
 # infer: pass, binary cache, --no-cache
 # ---------------------------------------------------------------------------------------------
 INFER=(infer --dataset "$D" --layers 12 --quiet)

@@ -93,6 +93,17 @@ for r in ranks:
 assert report["check"]["status"] == "passed"
 PY
 
+check "the hypergraph partitioner under mpirun: one partition, cheaper than block"
+mpi 2 partition --dataset "$DATA" --layers 6 --parts 4 --quiet --report "$WORK/partition.json"
+[[ $RC -eq 0 ]] || fail "partition failed"
+python3 - "$WORK/partition.json" <<'PY' || fail "unexpected partition report"
+import json, sys
+results = {r["partitioner"]: r for r in json.load(open(sys.argv[1]))["partitions"]}
+if "hypergraph" in results:
+    assert results["hypergraph"]["total_volume"] < results["block"]["total_volume"], results
+    assert max(results["hypergraph"]["imbalance"]) <= 1.05, results["hypergraph"]["imbalance"]
+PY
+
 check "the reference under mpirun runs on rank 0"
 mpi 2 infer --dataset "$DATA" --layers 6 --mode reference --threads 1 --quiet
 expect_pass
