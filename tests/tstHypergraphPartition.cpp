@@ -1,5 +1,6 @@
 // The hypergraph partitioner (Zoltan PHG) under mpirun at 1, 2 and 4 ranks: every rank gets the same
-// partition, every layer stays balanced, and it sends far less than the block and hashed partitions.
+// partition, every layer stays balanced, and it sends far less than the block and hashed partitions (at 4 parts
+// at most 0.35 x the better of them).
 #include "tstDatasets.hpp"
 
 #include <gtest/gtest.h>
@@ -41,7 +42,9 @@ TEST(HypergraphPartition, BalancedSameOnEveryRankAndCheaperThanBlockAndHashed)
     auto const hashed =
         sdnn::evaluate_partition(sdnn::simple_network_partition(NetworkPartitioner::hashed, 1024, 6, parts), layers);
     auto const better = std::min(block.total_volume(), hashed.total_volume());
-    EXPECT_LT(quality.total_volume(), better / 2)
+    // The ICS 2021 target at 4 parts: at most 0.35 x the better simple partition (0.24 x on the real network).
+    double const bound = parts == 4 ? 0.35 : 0.6;
+    EXPECT_LE(static_cast<double>(quality.total_volume()), bound * static_cast<double>(better))
         << parts << " parts: hypergraph " << quality.total_volume() << ", block " << block.total_volume() << ", hashed "
         << hashed.total_volume();
   }
