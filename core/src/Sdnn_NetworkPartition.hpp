@@ -79,7 +79,6 @@ struct PartitionQuality
 /// \throws std::logic_error if the partition does not fit the network (N, L, owners out of range)
 PartitionQuality evaluate_partition(NetworkPartition const &partition, std::vector<HostCsc> const &layers);
 
-#if SDNN_ENABLE_MPI
 /// Tunables of hypergraph_partition().
 struct HypergraphOptions
 {
@@ -88,6 +87,7 @@ struct HypergraphOptions
   std::vector<std::pair<std::string, std::string>> zoltan_parameters;
 };
 
+#if SDNN_ENABLE_MPI
 /// Collective over `comm` (every rank passes the whole network): Zoltan's parallel hypergraph partitioner (PHG),
 /// layer by layer. Layer l's hypergraph has a vertex per output neuron j (weight: nnz of column j of W_l) and a
 /// vertex per neuron of layer l-1, fixed to its part (free, weight 0, for the inputs of layer 1), and a net per
