@@ -380,115 +380,124 @@ int run_infer(int argc, char **argv, int first)
   double const peak_mib = max_over_ranks(ranks, peak_memory_mib());
 
   int status = 0;
-  if (ranks.root())
-  {
-    report["io"] = io_json(io_seconds, num_layers, note_cache);
-    if (ranks.size > 1 && !reference)
-    {
-      Json &scatter = report["scatter"] = Json::object();
-      scatter["seconds"] = scatter_seconds;
-      scatter["partition"] = opts.str("partition");
-    }
-    report["inference_seconds"] = infer_seconds;
-    std::printf("io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
-                io_seconds, static_cast<long long>(num_layers),
-                ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(note_cache.hits),
-                static_cast<long long>(note_cache.writes));
-    if (ranks.size > 1 && !reference)
-      std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds, ranks.size,
-                  opts.str("partition").c_str());
-    std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
-    print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer, report);
-    if (!reference)
-    {
-      Json &options = report["engine"] = Json::object();
-      options["hash"] = name(engine.hash);
-      options["hash_seed"] = engine.hash_seed;
-      options["kernel"] = name(engine.kernel);
-      options["recruitment"] = name(engine.recruitment);
-      options["dense_above"] = engine.dense_above;
-      options["sparse_below"] = engine.sparse_below;
-      report["work"] = to_json(work);
-      if (ranks.size > 1)
-        report["work_of"] = "rank 0";
-      std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
-                  "tile-layers), workspace %.1f MiB%s\n",
-                  work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
-                  static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
-                  static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
-                  static_cast<double>(work.workspace_bytes) / (1 << 20), ranks.size > 1 ? " (rank 0)" : "");
-      if (engine.parallelism == Parallelism::data_then_model)
-        std::printf("recruitment  : %s, %lld tile-layers split among recruited threads%s\n",
-                    name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers),
-                    ranks.size > 1 ? " (rank 0)" : "");
-      if (engine.parallelism == Parallelism::work_stealing)
-        std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals), ranks.size > 1 ? " (rank 0)" : "");
-      std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
-                  work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
-      if (work.dense_seconds > 0.0)
-        std::printf("dense kernel : %.4e multiply-adds (live rows x nnz of W) in %.3f thread-s, %.4e MAC/s per "
-                    "thread%s\n",
-                    static_cast<double>(work.dense_multiply_adds), work.dense_seconds,
-                    static_cast<double>(work.dense_multiply_adds) / work.dense_seconds,
-                    ranks.size > 1 ? " (rank 0)" : "");
-      if (double const median = work.dense_median_rate(); median > 0.0)
-        std::printf("dense median : %.4e MAC/s per thread (median step rate, weighted by multiply-adds, +-%.1f %%)%s\n",
-                    median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
-#if SDNN_ENABLE_MPI
-      if (distribute)
+  // Rank 0 prints and writes the outputs; a failure there (a full disk, a missing directory) must end every rank,
+  // not leave them waiting in the status broadcast below: the phase's errors are agreed on.
+  ranks.run(
+      [&]
       {
-        std::vector<double> compute;
-        for (auto const &r : distributed.ranks)
-          compute.push_back(r.compute_seconds);
-        std::printf("ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
-                    ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
-                    distributed.work_imbalance());
-        Json &d = report["distributed"] = Json::object();
-        d["partition"] = name(partition);
-        d["imbalance"] = distributed.imbalance();
-        d["work_imbalance"] = distributed.work_imbalance();
-        d["rebalance_every"] = settings.rebalance_every;
-        d["rebalance_threshold"] = rebalance_threshold;
-        d["checks"] = distributed.checks;
-        d["rebalances"] = distributed.rebalances;
-        d["rows_moved"] = distributed.rows_moved();
-        d["bytes_moved"] = distributed.bytes_moved();
-        d["max_comm_seconds"] = distributed.max_comm_seconds();
-        Json per_rank = Json::array();
-        for (auto const &r : distributed.ranks)
-          per_rank.push_back(to_json(r));
-        d["ranks"] = std::move(per_rank);
-        if (settings.rebalance_every > 0)
-          std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
-                      "(%.2f MiB), max %.3f s in rebalancing\n",
-                      static_cast<long long>(settings.rebalance_every), rebalance_threshold, distributed.checks,
-                      distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
-                      static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
-        else
-          std::printf("rebalance    : off\n");
-        if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
-          for (auto const &r : distributed.ranks)
-            std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
-                        "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
-                        r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
-                        static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
-                        static_cast<long long>(r.exchange.rows_sent),
-                        static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
-                        static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
-      }
+        if (!ranks.root())
+          return;
+        report["io"] = io_json(io_seconds, num_layers, note_cache);
+        if (ranks.size > 1 && !reference)
+        {
+          Json &scatter = report["scatter"] = Json::object();
+          scatter["seconds"] = scatter_seconds;
+          scatter["partition"] = opts.str("partition");
+        }
+        report["inference_seconds"] = infer_seconds;
+        std::printf(
+            "io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
+            io_seconds, static_cast<long long>(num_layers),
+            ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(note_cache.hits),
+            static_cast<long long>(note_cache.writes));
+        if (ranks.size > 1 && !reference)
+          std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds,
+                      ranks.size, opts.str("partition").c_str());
+        std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
+        print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer, report);
+        if (!reference)
+        {
+          Json &options = report["engine"] = Json::object();
+          options["hash"] = name(engine.hash);
+          options["hash_seed"] = engine.hash_seed;
+          options["kernel"] = name(engine.kernel);
+          options["recruitment"] = name(engine.recruitment);
+          options["dense_above"] = engine.dense_above;
+          options["sparse_below"] = engine.sparse_below;
+          report["work"] = to_json(work);
+          if (ranks.size > 1)
+            report["work_of"] = "rank 0";
+          std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
+                      "tile-layers), workspace %.1f MiB%s\n",
+                      work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
+                      static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
+                      static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
+                      static_cast<double>(work.workspace_bytes) / (1 << 20), ranks.size > 1 ? " (rank 0)" : "");
+          if (engine.parallelism == Parallelism::data_then_model)
+            std::printf("recruitment  : %s, %lld tile-layers split among recruited threads%s\n",
+                        name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers),
+                        ranks.size > 1 ? " (rank 0)" : "");
+          if (engine.parallelism == Parallelism::work_stealing)
+            std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals),
+                        ranks.size > 1 ? " (rank 0)" : "");
+          std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
+                      work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
+          if (work.dense_seconds > 0.0)
+            std::printf("dense kernel : %.4e multiply-adds (live rows x nnz of W) in %.3f thread-s, %.4e MAC/s per "
+                        "thread%s\n",
+                        static_cast<double>(work.dense_multiply_adds), work.dense_seconds,
+                        static_cast<double>(work.dense_multiply_adds) / work.dense_seconds,
+                        ranks.size > 1 ? " (rank 0)" : "");
+          if (double const median = work.dense_median_rate(); median > 0.0)
+            std::printf(
+                "dense median : %.4e MAC/s per thread (median step rate, weighted by multiply-adds, +-%.1f %%)%s\n",
+                median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
+#if SDNN_ENABLE_MPI
+          if (distribute)
+          {
+            std::vector<double> compute;
+            for (auto const &r : distributed.ranks)
+              compute.push_back(r.compute_seconds);
+            std::printf(
+                "ranks        : %d, partition %s | compute (s) %s | imbalance (max/mean) %.3f, row-layers %.3f\n",
+                ranks.size, name(partition).c_str(), join(compute, "%.3f").c_str(), distributed.imbalance(),
+                distributed.work_imbalance());
+            Json &d = report["distributed"] = Json::object();
+            d["partition"] = name(partition);
+            d["imbalance"] = distributed.imbalance();
+            d["work_imbalance"] = distributed.work_imbalance();
+            d["rebalance_every"] = settings.rebalance_every;
+            d["rebalance_threshold"] = rebalance_threshold;
+            d["checks"] = distributed.checks;
+            d["rebalances"] = distributed.rebalances;
+            d["rows_moved"] = distributed.rows_moved();
+            d["bytes_moved"] = distributed.bytes_moved();
+            d["max_comm_seconds"] = distributed.max_comm_seconds();
+            Json per_rank = Json::array();
+            for (auto const &r : distributed.ranks)
+              per_rank.push_back(to_json(r));
+            d["ranks"] = std::move(per_rank);
+            if (settings.rebalance_every > 0)
+              std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
+                          "(%.2f MiB), max %.3f s in rebalancing\n",
+                          static_cast<long long>(settings.rebalance_every), rebalance_threshold, distributed.checks,
+                          distributed.rebalances, static_cast<long long>(distributed.rows_moved()),
+                          static_cast<double>(distributed.bytes_moved()) / (1 << 20), distributed.max_comm_seconds());
+            else
+              std::printf("rebalance    : off\n");
+            if (ranks.size > 1 && (opts.has("per-rank") || ranks.size <= 16))
+              for (auto const &r : distributed.ranks)
+                std::printf("rank %4d    : rows %lld -> %lld, row-layers %lld, compute %.3f s, rebalancing %.3f s, "
+                            "sent %lld rows (%.2f MiB), received %lld rows, thread imbalance %.3f\n",
+                            r.rank, static_cast<long long>(r.rows_start), static_cast<long long>(r.rows_end),
+                            static_cast<long long>(r.row_layers), r.compute_seconds, r.comm_seconds,
+                            static_cast<long long>(r.exchange.rows_sent),
+                            static_cast<double>(r.exchange.bytes_sent) / (1 << 20),
+                            static_cast<long long>(r.exchange.rows_received), r.work.imbalance());
+          }
 #endif
-    }
-    std::printf("categories   : %zu\n", result.categories.size());
-    report["categories"] = result.categories.size();
-    if (opts.has("categories-out"))
-      write_categories(opts.str("categories-out"), result.categories);
-    status = print_check(dataset, result.categories, truth, report);
-    std::printf("peak memory  : %.1f MiB%s\n", peak_mib, ranks.size > 1 ? " (largest rank)" : "");
-    std::fflush(stdout);
-    report["peak_memory_mib"] = peak_mib;
-    report["exit_status"] = status;
-    write_report(opts, report);
-  }
+        }
+        std::printf("categories   : %zu\n", result.categories.size());
+        report["categories"] = result.categories.size();
+        if (opts.has("categories-out"))
+          write_categories(opts.str("categories-out"), result.categories);
+        status = print_check(dataset, result.categories, truth, report);
+        std::printf("peak memory  : %.1f MiB%s\n", peak_mib, ranks.size > 1 ? " (largest rank)" : "");
+        std::fflush(stdout);
+        report["peak_memory_mib"] = peak_mib;
+        report["exit_status"] = status;
+        write_report(opts, report);
+      });
 #if SDNN_ENABLE_MPI
   MPI_Bcast(&status, 1, MPI_INT, 0, ranks.comm);
 #endif

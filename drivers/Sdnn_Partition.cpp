@@ -172,13 +172,16 @@ int run_partition(int argc, char **argv, int first)
     results.push_back(std::move(result));
   }
   report["partitions"] = std::move(results);
-  if (ranks.root())
-  {
-    std::printf("volume: activation columns sent per inference row, summed over layers; x simple: over the best of\n"
-                "the block and hashed partitions; imbalance: per layer, max/mean nonzeros of W_l per part\n");
-    std::fflush(stdout);
-    write_report(opts, report);
-  }
+  ranks.run( // rank 0 writes; its failure ends every rank
+      [&]
+      {
+        if (!ranks.root())
+          return;
+        std::printf("volume: activation columns sent per inference row, summed over layers; x simple: over the best "
+                    "of\nthe block and hashed partitions; imbalance: per layer, max/mean nonzeros of W_l per part\n");
+        std::fflush(stdout);
+        write_report(opts, report);
+      });
   return 0;
 }
 

@@ -104,6 +104,14 @@ if "hypergraph" in results:
     assert max(results["hypergraph"]["imbalance"]) <= 1.05, results["hypergraph"]["imbalance"]
 PY
 
+check "an output rank 0 cannot write ends every rank (categories to /dev/full)"
+mpi 2 infer --dataset "$DATA" --layers 6 --threads 1 --quiet --categories-out /dev/full
+expect_error_on_every_rank 2 "/dev/full: write error"
+
+check "an output rank 0 cannot write ends every rank (report in a missing directory)"
+mpi 2 infer --dataset "$DATA" --layers 6 --threads 1 --quiet --report "$WORK/no-such-dir/report.json"
+expect_error_on_every_rank 2 "no-such-dir/report.json: cannot open for writing"
+
 check "the reference under mpirun runs on rank 0"
 mpi 2 infer --dataset "$DATA" --layers 6 --mode reference --threads 1 --quiet
 expect_pass
