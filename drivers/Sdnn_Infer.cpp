@@ -28,6 +28,7 @@ struct SharedSettings
   std::int64_t mode = 0;        ///< index of the engine (reference last)
   std::int64_t partition = 0;
   std::int64_t rebalance_every = 0;
+  std::int64_t rebalance_threshold_bits = 0; ///< --rebalance-threshold's double, bit for bit (ranks must agree)
 };
 
 /// Every rank must run with the same settings: a rank with another N or L (an MPMD launch gone wrong)
@@ -49,7 +50,8 @@ void check_same_settings(Ranks const &ranks, SharedSettings const &mine)
   for (int r = 1; r < ranks.size; ++r)
     if (std::memcmp(&all[r], &all[0], sizeof(SharedSettings)) != 0)
       throw UsageError("sdnn infer: rank " + std::to_string(r) +
-                       " was given other --num-inputs, --mode, --partition or --rebalance-every than rank 0 "
+                       " was given other --num-inputs, --mode, --partition, --rebalance-every or "
+                       "--rebalance-threshold than rank 0 "
                        "(give every rank the same options)");
 #else
   (void)ranks;
@@ -205,6 +207,8 @@ int run_infer(int argc, char **argv, int first)
         rebalance_threshold = opts.real("rebalance-threshold");
         if (!(rebalance_threshold >= 1.0))
           throw UsageError("sdnn infer: --rebalance-threshold must be >= 1, got " + opts.str("rebalance-threshold"));
+        // Every rank decides alone whether to migrate: with other thresholds they would call other collectives.
+        std::memcpy(&settings.rebalance_threshold_bits, &rebalance_threshold, sizeof(double));
         engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
         if (opts.has("tile-rows"))
         {

@@ -138,6 +138,13 @@ mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
   -np 1 "$SDNN" infer --dataset "$DATA" --layers 5 --threads 1 --quiet
 expect_error_on_every_rank 2 "disagree on the network"
 
+check "ranks given other --rebalance-threshold values"
+mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --rebalance-every 2 --rebalance-threshold 1 --threads 1 --quiet : \
+  -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --rebalance-every 2 --rebalance-threshold 5 --threads 1 --quiet
+[[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
+[[ $(grep -c "rank 1 was given other .*--rebalance-threshold than rank 0" "$ERR") -eq 2 ]] ||
+  fail "expected the usage error on both ranks"
+
 check "more ranks than input rows"
 mpi 4 infer --dataset "$DATA" --layers 6 --num-inputs 3 --threads 1 --quiet
 expect_error_on_every_rank 4 "4 ranks but only 3 input rows"
