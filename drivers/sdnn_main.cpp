@@ -12,6 +12,7 @@
 #include <mpi.h>
 #endif
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -106,6 +107,14 @@ int main(int argc, char **argv)
     if (generate)
       MPI_Bcast(&status, 1, MPI_INT, 0, ranks.comm);
 #endif
+    // The report is the output: if it could not be written (`sdnn infer > /dev/full`), the run failed.
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)
+    {
+      report(std::string("sdnn: error: standard output: write error: ") + std::strerror(errno) +
+             " (the report was not written)\n");
+      status = 2;
+    }
   }
 #if SDNN_ENABLE_MPI
   MPI_Finalize();

@@ -210,6 +210,15 @@ run "$SDNN" list colours
 expect_rc 2
 expect_err "unknown list 'colours'"
 
+check "infer with its standard output on a full disk exits 2"
+set +e
+"$SDNN" "${INFER[@]}" >/dev/full 2>"$ERR"
+RC=$?
+set -e
+LAST_CMD="$SDNN ${INFER[*]} >/dev/full"
+expect_rc 2
+expect_err '^sdnn: error: standard output: write error: .*the report was not written'
+
 check "infer names the instruction set its kernels ran"
 run "$SDNN" "${INFER[@]}"
 expect_rc 0
