@@ -340,11 +340,25 @@ TEST(IOErrors, ColumnIndexBeyondN)
 TEST(IOErrors, TruncatedFile)
 {
   TempDir dir;
-  std::string const full = "1\t1\t1\n1\t2\t6.25\n";
-  auto const path = dir.write("w.tsv", full.substr(0, full.size() - 1)); // "...1\t2\t6.25" cut
-  expect_input_error([&] { sdnn::read_tsv_matrix(path, 4, 4); }, {at(path, 2), "truncated", "newline"});
-  auto const mid = dir.write("mid.tsv", "1\t1\t1\n1\t2\t6.");
-  expect_input_error([&] { sdnn::read_tsv_matrix(mid, 4, 4); }, {at(mid, 2), "truncated"});
+  // The last line cut inside its fields: fewer than three, and no newline.
+  auto const path = dir.write("w.tsv", "1\t1\t1\n1\t2");
+  expect_input_error([&] { sdnn::read_tsv_matrix(path, 4, 4); }, {at(path, 2), "truncated", "newline", "2 of 3"});
+  auto const mid = dir.write("mid.tsv", "1\t1\t1\n1\t");
+  expect_input_error([&] { sdnn::read_tsv_matrix(mid, 4, 4); }, {at(mid, 2), "truncated", "1 of 3"});
+}
+
+TEST(IO, ACompleteLastLineWithoutNewlineIsRead)
+{
+  TempDir dir;
+  auto const path = dir.write("w.tsv", "1\t1\t1\n1\t2\t6.25"); // what many tools write
+  auto const m = sdnn::read_tsv_matrix(path, 4, 4);
+  ASSERT_EQ(m.nnz(), 2);
+  EXPECT_EQ(m.values()(1), 6.25f);
+  EXPECT_EQ(m.row_idx()(1), 0);
+  auto const categories = dir.write("cat.tsv", "1\n2\n3");
+  EXPECT_EQ(sdnn::read_categories(categories), (std::vector<std::int64_t>{0, 1, 2}));
+  auto const mtx = dir.write("m.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n2 1 0.5");
+  EXPECT_EQ(sdnn::read_matrix_market(mtx, 2, 2).nnz(), 1);
 }
 
 TEST(IOErrors, DuplicateEntry)
@@ -488,9 +502,9 @@ TEST(IOErrors, CategoriesTwoFields)
   expect_input_error([&] { sdnn::read_categories(path); }, {at(path, 2), "expected 1 fields", "found 2"});
 }
 
-TEST(IOErrors, CategoriesTruncated)
+TEST(IOErrors, MatrixMarketLastEntryCut)
 {
   TempDir dir;
-  auto const path = dir.write("cat.tsv", "1\n2\n3");
-  expect_input_error([&] { sdnn::read_categories(path); }, {at(path, 3), "truncated"});
+  auto const path = dir.write("m.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n2 1");
+  expect_input_error([&] { sdnn::read_matrix_market(path, 2, 2); }, {at(path, 3), "truncated", "2 of 3"});
 }

@@ -29,15 +29,15 @@ class LineReader
 public:
   LineReader(std::string const &path, std::string_view text) : m_path(path), m_text(text) {}
 
-  /// Advances to the next line; false at the end. Rejects a final line without newline (a truncated file).
+  /// Advances to the next line; false at the end. A final line without newline is read like the others (many
+  /// tools write such files); require_fields() calls it truncated when it lacks fields.
   bool next()
   {
     if (m_pos >= m_text.size())
       return false;
     ++m_line;
-    auto const end = m_text.find('\n', m_pos);
-    if (end == std::string_view::npos)
-      fail("truncated file: the last line has no terminating newline");
+    auto const end = std::min(m_text.find('\n', m_pos), m_text.size());
+    m_unterminated = end == m_text.size();
     std::string_view const line = m_text.substr(m_pos, end - m_pos);
     m_pos = end + 1;
     m_num_fields = 0;
@@ -67,6 +67,9 @@ public:
 
   void require_fields(std::size_t expected, char const *what)
   {
+    if (m_num_fields != expected && m_unterminated && m_num_fields < expected)
+      fail("truncated file: the last line has no terminating newline and " + std::to_string(m_num_fields) + " of " +
+           std::to_string(expected) + " fields (" + what + ")");
     if (m_num_fields != expected)
       fail("expected " + std::to_string(expected) + " fields (" + what + "), found " + std::to_string(m_num_fields));
   }
@@ -117,6 +120,7 @@ private:
   std::string_view m_fields[max_fields];
   std::size_t m_num_fields = 0;
   std::string_view m_current;
+  bool m_unterminated = false; // the current line is the last one and has no newline
 };
 
 /// Finds the lines of the first two entries (row, col) (0-based) for a duplicate-entry message.
