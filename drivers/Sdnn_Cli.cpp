@@ -332,6 +332,16 @@ Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::i
   return out;
 }
 
+void check_threads_option(Options const &opts, std::string const &command)
+{
+  if (!opts.has("threads"))
+    return;
+  auto const threads = opts.integer("threads");
+  if (threads < 1 || threads > max_host_threads)
+    throw UsageError(command + ": --threads must be in 1.." + std::to_string(max_host_threads) + ", got " +
+                     std::to_string(threads));
+}
+
 std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage)
 {
   std::vector<char *> args;
@@ -341,8 +351,12 @@ std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage
     if (k > 0 && (arg == "--help" || arg == "-h"))
       continue; // ours: Kokkos 3 would print its own help for it
     std::string value;
-    if (k > 0 && arg == "--threads" && k + 1 < argc)
+    if (k > 0 && arg == "--threads")
+    {
+      if (k + 1 == argc)
+        continue; // no value: the command's parser says so (Kokkos 3 would abort on its own --threads)
       value = argv[++k];
+    }
     else if (k > 0 && arg.rfind("--threads=", 0) == 0)
       value = arg.substr(10);
     else
@@ -354,7 +368,7 @@ std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage
     // runs); the command's own option parser then reports a bad value with exit status 2.
     char *end = nullptr;
     long const threads = std::strtol(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || threads < 1)
+    if (value.empty() || *end != '\0' || threads < 1 || threads > max_host_threads)
       continue;
 #if KOKKOS_VERSION >= 30700
     storage = "--kokkos-num-threads=" + value;

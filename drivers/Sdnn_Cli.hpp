@@ -150,6 +150,13 @@ Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally);
 Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz,
                   Network const &network);
 
+/// The most host threads the drivers hand to Kokkos: Kokkos 3's OpenMP backend keeps per-thread state for at most
+/// 512 threads (more corrupt its memory: `--threads 600` crashed inside its thread pool).
+inline constexpr int max_host_threads = 512;
+
+/// Checks `--threads` (when given) against 1..max_host_threads. \throws UsageError starting with `command`
+void check_threads_option(Options const &opts, std::string const &command);
+
 /// The arguments Kokkos::initialize sees: `--threads T` / `--threads=T` (the drivers' spelling, which
 /// Kokkos 3 would misread) become the thread-count flag of the Kokkos version at hand; `--help` is the
 /// drivers' only; everything else is kept. `storage` holds the rewritten flag. Ends with a nullptr.

@@ -41,6 +41,7 @@ int run_generate(int argc, char **argv, int first)
   opts.add("quiet", "", "no progress lines");
   if (!opts.parse(argc, argv, first))
     return 0;
+  check_threads_option(opts, "sdnn generate");
   if (!opts.has("out"))
     throw UsageError("sdnn generate: --out DIR is required");
   auto const out = opts.str("out");

@@ -216,8 +216,7 @@ int run_infer(int argc, char **argv, int first)
           if (engine.tile_rows <= 0)
             throw UsageError("sdnn infer: --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
         }
-        if (opts.has("threads") && opts.integer("threads") <= 0)
-          throw UsageError("sdnn infer: --threads must be positive, got " + std::to_string(opts.integer("threads")));
+        check_threads_option(opts, "sdnn infer");
         engine.dense_above = opts.real("dense-above");
         engine.sparse_below = opts.real("sparse-below");
         if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))

@@ -387,13 +387,23 @@ expect_out 'concurrency 1 '
 expect_out '^steals       : [0-9]+'
 expect_out '^check        : PASSED'
 for bad in "--mode hybrid" "--hash md5" "--kernel fast" "--recruit random" "--tile-rows 0" "--threads 0" \
-  "--sparse-below 0.9"; do
+  "--threads -1" "--threads abc" "--threads 1.5" "--threads 600" "--sparse-below 0.9" "--threads"; do
   check "infer $bad exits 2 with one line"
   # shellcheck disable=SC2086
   run "$SDNN" "${INFER[@]}" $bad
   expect_rc 2
   expect_err "^sdnn infer: "
 done
+
+check "infer --threads 600 names the limit (Kokkos' OpenMP pool crashed beyond 512)"
+run "$SDNN" "${INFER[@]}" --threads 600
+expect_rc 2
+expect_err '^sdnn infer: --threads must be in 1\.\.512, got 600$'
+
+check "generate --threads 0 exits 2"
+run "$SDNN" generate --out "$WORK/unused" --threads 0
+expect_rc 2
+expect_err '^sdnn generate: --threads must be in 1\.\.512'
 
 CURRENT="done"
 echo "driver_cli_test: all checks passed ($((SECONDS - start_time)) s)"
