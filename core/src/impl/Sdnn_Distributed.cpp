@@ -90,11 +90,12 @@ std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts
   return plan;
 }
 
-} // namespace
+// The collectives on a communicator that is already sdnn's own (the public functions below duplicate the
+// caller's once, then call these).
 
-RowBlock exchange_rows(MPI_Comm caller, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
+RowBlock exchange_rows_on(MPI_Comm comm, RowBlock const &rows, std::vector<int> const &destination,
+                          ExchangeStats *stats)
 {
-  impl::PrivateComm const comm(caller);
   double const start = MPI_Wtime();
   int const size = comm_size(comm), rank = comm_rank(comm);
   auto const num_rows = rows.num_rows();
@@ -172,26 +173,8 @@ RowBlock exchange_rows(MPI_Comm caller, RowBlock const &rows, std::vector<int> c
   return out;
 }
 
-RowBlock scatter_rows(MPI_Comm caller, int root, HostCsc const &matrix, RowPartition partition, std::uint64_t seed,
-                      ExchangeStats *stats)
+HostCsc broadcast_on(MPI_Comm comm, int root, HostCsc const &matrix)
 {
-  impl::PrivateComm const comm(caller);
-  int const size = comm_size(comm), rank = comm_rank(comm);
-  RowBlock all;
-  std::vector<int> owners;
-  if (rank == root)
-  {
-    all = to_row_block(matrix);
-    owners = row_owners(all.num_rows(), size, partition, seed);
-  }
-  MPI_Bcast(&all.num_cols, 1, MPI_INT64_T, root, comm);
-  // Rows arrive from the root only, in its (ascending) order.
-  return exchange_rows(comm, all, owners, stats);
-}
-
-HostCsc broadcast(MPI_Comm caller, int root, HostCsc const &matrix)
-{
-  impl::PrivateComm const comm(caller);
   std::int64_t dims[3] = {matrix.num_rows(), matrix.num_cols(), matrix.nnz()};
   MPI_Bcast(dims, 3, MPI_INT64_T, root, comm);
   if (comm_rank(comm) == root)
@@ -209,9 +192,8 @@ HostCsc broadcast(MPI_Comm caller, int root, HostCsc const &matrix)
                  storage.row_idx, storage.values);
 }
 
-std::optional<std::string> first_error(MPI_Comm caller, std::string const &local_error)
+std::optional<std::string> first_error_on(MPI_Comm comm, std::string const &local_error)
 {
-  impl::PrivateComm const comm(caller);
   int const size = comm_size(comm), rank = comm_rank(comm);
   int const mine = local_error.empty() ? size : rank;
   int failed = size;
@@ -224,6 +206,40 @@ std::optional<std::string> first_error(MPI_Comm caller, std::string const &local
   message.resize(length);
   MPI_Bcast(message.data(), length, MPI_CHAR, failed, comm);
   return "rank " + std::to_string(failed) + ": " + message;
+}
+
+} // namespace
+
+RowBlock exchange_rows(MPI_Comm caller, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
+{
+  return exchange_rows_on(impl::PrivateComm(caller), rows, destination, stats);
+}
+
+RowBlock scatter_rows(MPI_Comm caller, int root, HostCsc const &matrix, RowPartition partition, std::uint64_t seed,
+                      ExchangeStats *stats)
+{
+  impl::PrivateComm const comm(caller);
+  int const size = comm_size(comm), rank = comm_rank(comm);
+  RowBlock all;
+  std::vector<int> owners;
+  if (rank == root)
+  {
+    all = to_row_block(matrix);
+    owners = row_owners(all.num_rows(), size, partition, seed);
+  }
+  MPI_Bcast(&all.num_cols, 1, MPI_INT64_T, root, comm);
+  // Rows arrive from the root only, in its (ascending) order.
+  return exchange_rows_on(comm, all, owners, stats);
+}
+
+HostCsc broadcast(MPI_Comm caller, int root, HostCsc const &matrix)
+{
+  return broadcast_on(impl::PrivateComm(caller), root, matrix);
+}
+
+std::optional<std::string> first_error(MPI_Comm caller, std::string const &local_error)
+{
+  return first_error_on(impl::PrivateComm(caller), local_error);
 }
 
 Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
@@ -252,10 +268,10 @@ Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_path
   {
     error = e.what();
   }
-  if (auto const failure = first_error(comm, error))
+  if (auto const failure = first_error_on(comm, error))
     throw InputError(*failure);
   for (int k = 0; k < num_layers; ++k)
-    network.layers[k] = broadcast(comm, k % size, network.layers[k]);
+    network.layers[k] = broadcast_on(comm, k % size, network.layers[k]);
   return network;
 }
 
@@ -329,7 +345,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
         for (int to = size - 1; to >= 0; --to)
           for (std::int64_t k = 0; k < plan[rank * size + to]; ++k)
             destination[--position] = to;
-        rows = exchange_rows(comm, rows, destination, &mine.exchange);
+        rows = exchange_rows_on(comm, rows, destination, &mine.exchange);
       }
       mine.comm_seconds += MPI_Wtime() - comm_start;
     }
