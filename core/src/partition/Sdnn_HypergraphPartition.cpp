@@ -1,4 +1,5 @@
 // hypergraph_partition(): Zoltan PHG, layer by layer, the previous layer's parts fixed.
+#include <Sdnn_Distributed.hpp>
 #include <Sdnn_Error.hpp>
 #include <Sdnn_NetworkPartition.hpp>
 
@@ -94,31 +95,6 @@ std::pair<std::int64_t, std::int64_t> share(std::int64_t count, int rank, int si
   return {count * rank / size, count * (rank + 1) / size};
 }
 
-/// For the inputs i in [i0, i1) of `w`, the outputs reading them: i's are [ptr[i - i0], ptr[i - i0 + 1]) of `outputs`.
-struct Readers
-{
-  std::vector<std::int64_t> ptr;
-  std::vector<std::int64_t> outputs;
-};
-
-Readers readers_of(HostCsc const &w, std::int64_t i0, std::int64_t i1)
-{
-  Readers r;
-  r.ptr.assign(i1 - i0 + 1, 0);
-  for (std::int64_t e = 0; e < w.nnz(); ++e)
-    if (auto const i = w.row_idx()(e); i >= i0 && i < i1)
-      ++r.ptr[i - i0 + 1];
-  for (std::size_t k = 1; k < r.ptr.size(); ++k)
-    r.ptr[k] += r.ptr[k - 1];
-  r.outputs.resize(r.ptr.back());
-  std::vector<std::int64_t> cursor(r.ptr.begin(), r.ptr.end() - 1);
-  for (std::int64_t j = 0; j < w.num_cols(); ++j)
-    for (auto e = w.col_ptr()(j); e < w.col_ptr()(j + 1); ++e)
-      if (auto const i = w.row_idx()(e); i >= i0 && i < i1)
-        r.outputs[cursor[i - i0]++] = j;
-  return r;
-}
-
 /// Layer l's hypergraph: vertex v in [0, N) is neuron v of layer l-1 (fixed to `previous[v]`, or free when
 /// `previous` is empty), N + j is neuron j of layer l (free; weight: its nonzeros of W_l); net i joins input i of
 /// W_l with its readers. Only layer l's neurons weigh, so Zoltan balances layer l's work. This rank's share of the
@@ -138,17 +114,18 @@ LayerHypergraph layer_hypergraph(HostCsc const &w, std::vector<std::int32_t> con
       h.fixed_part.push_back(previous[v]);
     }
   }
+  // The readers of input i are the columns of row i: W's rows, by to_csr.
   auto const [i0, i1] = share(n, rank, size);
-  auto const readers = readers_of(w, i0, i1);
+  auto const rows = to_csr(w);
   for (auto i = i0; i < i1; ++i)
   {
-    auto const begin = readers.ptr[i - i0], end = readers.ptr[i - i0 + 1];
+    auto const begin = rows.row_ptr[i], end = rows.row_ptr[i + 1];
     if (begin == end)
       continue; // nobody reads neuron i: no communication to save
     h.nets.push_back(static_cast<ZOLTAN_ID_TYPE>(i));
     h.pins.push_back(static_cast<ZOLTAN_ID_TYPE>(i));
     for (auto k = begin; k < end; ++k)
-      h.pins.push_back(static_cast<ZOLTAN_ID_TYPE>(n + readers.outputs[k]));
+      h.pins.push_back(static_cast<ZOLTAN_ID_TYPE>(n + rows.col_idx[k]));
     h.net_ptr.push_back(static_cast<int>(h.pins.size()));
   }
   return h;
@@ -257,10 +234,8 @@ NetworkPartition hypergraph_partition(MPI_Comm caller, std::vector<HostCsc> cons
     {
       error = e.what();
     }
-    int failed = error.empty() ? 0 : 1;
-    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
-    SDNN_USER_REQUIRE(!failed, "hypergraph partition of layer "
-                                   << l << ": " << (error.empty() ? "Zoltan failed on another rank" : error));
+    if (auto const failure = first_error(comm, error))
+      throw InputError("hypergraph partition of layer " + std::to_string(l) + ": " + *failure);
     // Every rank learns every part.
     std::vector<long long> flat;
     for (auto const &[v, p] : mine)
