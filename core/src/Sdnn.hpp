@@ -19,8 +19,8 @@
 #include <Sdnn_Hash.hpp>
 #include <Sdnn_IO.hpp>
 #include <Sdnn_Inference.hpp>
-#include <Sdnn_NetworkPartition.hpp>
 #include <Sdnn_InstructionSet.hpp>
+#include <Sdnn_NetworkPartition.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>
 #include <Sdnn_RowBlock.hpp>
