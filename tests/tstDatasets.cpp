@@ -95,15 +95,21 @@ Dataset skewed(Dataset d)
   return d;
 }
 
+void expect_same_layers(std::vector<LayerStats> const &got, std::vector<LayerStats> const &want,
+                        std::string const &what)
+{
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (std::size_t l = 0; l < want.size(); ++l)
+  {
+    EXPECT_EQ(got[l].active_rows, want[l].active_rows) << what << " layer " << l + 1;
+    EXPECT_EQ(got[l].nnz, want[l].nnz) << what << " layer " << l + 1;
+  }
+}
+
 void expect_same_result(InferenceResult const &got, InferenceResult const &want, std::string const &what)
 {
   ASSERT_EQ(got.categories, want.categories) << what;
-  ASSERT_EQ(got.layers.size(), want.layers.size()) << what;
-  for (std::size_t l = 0; l < want.layers.size(); ++l)
-  {
-    EXPECT_EQ(got.layers[l].active_rows, want.layers[l].active_rows) << what << " layer " << l + 1;
-    EXPECT_EQ(got.layers[l].nnz, want.layers[l].nnz) << what << " layer " << l + 1;
-  }
+  expect_same_layers(got.layers, want.layers, what);
   auto const &a = got.activations;
   auto const &b = want.activations;
   ASSERT_EQ(a.num_rows, b.num_rows) << what;

@@ -33,6 +33,10 @@ Dataset sparse_dataset(std::uint64_t seed);
 /// partition then leaves all the late work to the first parts. `expected` is recomputed.
 Dataset skewed(Dataset d);
 
+/// Checks (gtest) that `got` has exactly `want`'s per-layer figures.
+void expect_same_layers(std::vector<LayerStats> const &got, std::vector<LayerStats> const &want,
+                        std::string const &what);
+
 /// Checks (gtest) that `got` has exactly `want`'s categories, per-layer figures and activations, bit for bit.
 void expect_same_result(InferenceResult const &got, InferenceResult const &want, std::string const &what);
 

@@ -57,12 +57,7 @@ void expect_reference_everywhere(sdnn::test::Dataset const &d, std::vector<int> 
           EXPECT_EQ(got.categories, d.expected.categories) << what;
         else
           EXPECT_TRUE(got.categories.empty()) << what;
-        ASSERT_EQ(got.layers.size(), d.expected.layers.size()) << what;
-        for (std::size_t l = 0; l < got.layers.size(); ++l)
-        {
-          EXPECT_EQ(got.layers[l].active_rows, d.expected.layers[l].active_rows) << what << " layer " << l + 1;
-          EXPECT_EQ(got.layers[l].nnz, d.expected.layers[l].nnz) << what << " layer " << l + 1;
-        }
+        sdnn::test::expect_same_layers(got.layers, d.expected.layers, what);
         ASSERT_EQ(report.ranks.size(), static_cast<std::size_t>(size)) << what;
         std::int64_t rows_start = 0, rows_end = 0, rows_received = 0;
         for (int p = 0; p < size; ++p)

@@ -20,6 +20,7 @@
 #include <Sdnn_IO.hpp>
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_InstructionSet.hpp>
+#include <Sdnn_ModelParallel.hpp>
 #include <Sdnn_NetworkPartition.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>

@@ -56,6 +56,10 @@ bool partitioner_available(NetworkPartitioner partitioner);
 NetworkPartition simple_network_partition(NetworkPartitioner partitioner, std::int64_t num_neurons, int num_layers,
                                           int num_parts, std::uint64_t seed = 1);
 
+/// Checks that `partition` has `num_layers` + 1 layers of `num_neurons` owners, each a part in [0, num_parts).
+/// \throws std::logic_error naming the first mismatch
+void check_partition_fits(NetworkPartition const &partition, std::int64_t num_neurons, int num_layers);
+
 /// Figures of a partition on a network: what model-parallel inference will send and how evenly it computes.
 struct PartitionQuality
 {

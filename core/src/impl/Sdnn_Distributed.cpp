@@ -2,12 +2,13 @@
 #include <Sdnn_Error.hpp>
 #include <Sdnn_Hash.hpp>
 
+#include "Sdnn_Collectives.hpp"
 #include "Sdnn_DistributedReport.hpp"
 #include "Sdnn_HostCscStorage.hpp"
 #include "Sdnn_PrivateComm.hpp"
+#include "Sdnn_ReportGather.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <numeric>
 #include <vector>
 
@@ -16,54 +17,6 @@ namespace sdnn
 
 namespace
 {
-
-int comm_size(MPI_Comm comm)
-{
-  int size = 0;
-  MPI_Comm_size(comm, &size);
-  return size;
-}
-
-int comm_rank(MPI_Comm comm)
-{
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank;
-}
-
-/// MPI counts and displacements are int: checks that a buffer stays within them.
-int as_count(std::int64_t value, char const *what)
-{
-  SDNN_REQUIRE(value >= 0 && value <= INT_MAX, what << " has " << value << " elements, more than MPI's int counts");
-  return static_cast<int>(value);
-}
-
-/// Alltoallv of one array: `send` is laid out by destination with `send_counts`; returns the
-/// received elements laid out by source, `recv_counts` given.
-template <class T>
-std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const &send,
-                         std::vector<std::int64_t> const &send_counts, std::vector<std::int64_t> const &recv_counts,
-                         char const *what)
-{
-  int const size = comm_size(comm);
-  std::vector<int> scounts(size), sdispls(size), rcounts(size), rdispls(size);
-  std::int64_t soff = 0, roff = 0;
-  for (int p = 0; p < size; ++p)
-  {
-    scounts[p] = as_count(send_counts[p], what);
-    rcounts[p] = as_count(recv_counts[p], what);
-    sdispls[p] = as_count(soff, what);
-    rdispls[p] = as_count(roff, what);
-    soff += send_counts[p];
-    roff += recv_counts[p];
-  }
-  as_count(soff, what);
-  as_count(roff, what);
-  std::vector<T> recv(roff);
-  MPI_Alltoallv(send.data(), scounts.data(), sdispls.data(), type, recv.data(), rcounts.data(), rdispls.data(), type,
-                comm);
-  return recv;
-}
 
 /// Rows each rank sends to each other rank so that every rank ends with total/P rows (the first
 /// total mod P ranks one more): overloaded ranks, in rank order, fill underloaded ranks in rank
@@ -90,8 +43,10 @@ std::vector<std::int64_t> migration_plan(std::vector<std::int64_t> const &counts
   return plan;
 }
 
-// The collectives on a communicator that is already sdnn's own (the public functions below duplicate the
-// caller's once, then call these).
+} // namespace
+
+namespace impl
+{
 
 RowBlock exchange_rows_on(MPI_Comm comm, RowBlock const &rows, std::vector<int> const &destination,
                           ExchangeStats *stats)
@@ -208,7 +163,14 @@ std::optional<std::string> first_error_on(MPI_Comm comm, std::string const &loca
   return "rank " + std::to_string(failed) + ": " + message;
 }
 
-} // namespace
+} // namespace impl
+
+using impl::as_count;
+using impl::broadcast_on;
+using impl::comm_rank;
+using impl::comm_size;
+using impl::exchange_rows_on;
+using impl::first_error_on;
 
 RowBlock exchange_rows(MPI_Comm caller, RowBlock const &rows, std::vector<int> const &destination, ExchangeStats *stats)
 {

@@ -65,22 +65,30 @@ double PartitionQuality::max_imbalance() const
   return imbalance.empty() ? 1.0 : *std::max_element(imbalance.begin(), imbalance.end());
 }
 
-PartitionQuality evaluate_partition(NetworkPartition const &partition, std::vector<HostCsc> const &layers)
+void check_partition_fits(NetworkPartition const &partition, std::int64_t num_neurons, int num_layers)
 {
-  std::int64_t const n = partition.num_neurons;
   int const parts = partition.num_parts;
-  int const num_layers = static_cast<int>(layers.size());
+  SDNN_REQUIRE(partition.num_neurons == num_neurons,
+               "the partition is for N = " << partition.num_neurons << ", the network has N = " << num_neurons);
   SDNN_REQUIRE(partition.num_layers() == num_layers,
                "the partition has " << partition.num_layers() << " layers, the network " << num_layers);
   SDNN_REQUIRE(parts >= 1, "a partition into " << parts << " parts");
   for (int l = 0; l <= num_layers; ++l)
   {
     auto const &owner = partition.owner[l];
-    SDNN_REQUIRE(static_cast<std::int64_t>(owner.size()) == n,
-                 "layer " << l << " of the partition has " << owner.size() << " neurons, not " << n);
+    SDNN_REQUIRE(static_cast<std::int64_t>(owner.size()) == num_neurons,
+                 "layer " << l << " of the partition has " << owner.size() << " neurons, not " << num_neurons);
     SDNN_REQUIRE(std::all_of(owner.begin(), owner.end(), [&](std::int32_t p) { return p >= 0 && p < parts; }),
                  "layer " << l << " of the partition names a part outside 0.." << parts - 1);
   }
+}
+
+PartitionQuality evaluate_partition(NetworkPartition const &partition, std::vector<HostCsc> const &layers)
+{
+  std::int64_t const n = partition.num_neurons;
+  int const parts = partition.num_parts;
+  int const num_layers = static_cast<int>(layers.size());
+  check_partition_fits(partition, n, num_layers);
   PartitionQuality quality;
   quality.work.assign(static_cast<std::size_t>(num_layers) * parts, 0);
   quality.weight_bytes.assign(parts, 0);
