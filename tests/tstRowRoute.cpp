@@ -130,6 +130,33 @@ TEST(RowRoute, SegmentsOfOnePreparedNetworkComposeToTheWholeInference)
   }
 }
 
+TEST(RowRoute, AReusedResultIsOverwrittenWholeSegmentAfterSegment)
+{
+  // Segments run into one result whose arrays trade places with the rows (as model-parallel inference does layer
+  // after layer); the result first holds a larger run, so stale entries left behind would show.
+  auto const &d = shallow();
+  PreparedNetwork const network(d.layers, d.bias);
+  auto const all_rows = sdnn::to_row_block(d.inputs);
+  InferenceOptions options;
+  sdnn::RowInferenceResult result;
+  sdnn::infer(Kokkos::DefaultHostExecutionSpace(), all_rows, network, options, result, nullptr, {0, 1});
+  ASSERT_GT(result.survivors.nnz(), 0);
+  std::vector<std::int64_t> ids;
+  for (std::int64_t r = 0; r < d.inputs.num_rows(); r += 3)
+    ids.push_back(r);
+  auto rows = pick_rows(all_rows, ids);
+  for (int l = 0; l < network.num_layers(); ++l)
+  {
+    sdnn::WorkReport report;
+    sdnn::infer(Kokkos::DefaultHostExecutionSpace(), rows, network, options, result, &report, {l, l + 1});
+    ASSERT_EQ(result.layers.size(), 1u) << "layer " << l + 1;
+    EXPECT_EQ(result.layers[0].layer, l + 1);
+    EXPECT_EQ(result.layers[0].nnz, result.survivors.nnz()) << "layer " << l + 1;
+    std::swap(rows, result.survivors);
+  }
+  expect_reference_rows(rows, ids, d.expected.activations, "a reused result");
+}
+
 TEST(RowRoute, ABlockOfScatteredRowsGivesThoseRowsOfTheReferenceInItsOrder)
 {
   auto const &d = shallow();

@@ -116,6 +116,13 @@ template <class ExecutionSpace>
 RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
                          InferenceOptions const &options, WorkReport *report = nullptr, LayerRange range = {});
 
+/// infer() into `result`, whose arrays are overwritten with their capacity kept: a caller that runs block after
+/// block (or layer after layer) reuses the same memory instead of allocating the survivors again each time.
+template <class ExecutionSpace>
+void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+           InferenceOptions const &options, RowInferenceResult &result, WorkReport *report = nullptr,
+           LayerRange range = {});
+
 /// infer() on a whole matrix of inputs: the rows of `inputs` (ids 0..rows-1) through `layers` prepared on the spot.
 /// The categories are the rows left with a nonzero, the activations (when kept) in the inputs' row numbering.
 ///
@@ -133,6 +140,8 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
 #define SDNN_INFER_EXTERN(SPACE)                                                                                       \
   extern template RowInferenceResult infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &,            \
                                                   InferenceOptions const &, WorkReport *, LayerRange);                 \
+  extern template void infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &,                          \
+                                    InferenceOptions const &, RowInferenceResult &, WorkReport *, LayerRange);         \
   extern template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,    \
                                                InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL

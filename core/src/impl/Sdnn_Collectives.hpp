@@ -45,12 +45,13 @@ inline int as_count(std::int64_t value, char const *what)
   return static_cast<int>(value);
 }
 
-/// Alltoallv of one array: `send` is laid out by destination with `send_counts`; returns the received elements laid
-/// out by source, `recv_counts` given.
+/// Alltoallv of one array: `send` is laid out by destination with `send_counts`; `recv` becomes the received
+/// elements laid out by source, `recv_counts` given (its capacity is kept: a buffer reused across calls is not
+/// allocated again).
 template <class T>
-std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const &send,
-                         std::vector<std::int64_t> const &send_counts, std::vector<std::int64_t> const &recv_counts,
-                         char const *what)
+void alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const &send,
+               std::vector<std::int64_t> const &send_counts, std::vector<std::int64_t> const &recv_counts,
+               char const *what, std::vector<T> &recv)
 {
   int const size = comm_size(comm);
   std::vector<int> scounts(size), sdispls(size), rcounts(size), rdispls(size);
@@ -66,9 +67,19 @@ std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const 
   }
   as_count(soff, what);
   as_count(roff, what);
-  std::vector<T> recv(roff);
+  recv.resize(roff);
   MPI_Alltoallv(send.data(), scounts.data(), sdispls.data(), type, recv.data(), rcounts.data(), rdispls.data(), type,
                 comm);
+}
+
+/// alltoallv() into a new array.
+template <class T>
+std::vector<T> alltoallv(MPI_Comm comm, MPI_Datatype type, std::vector<T> const &send,
+                         std::vector<std::int64_t> const &send_counts, std::vector<std::int64_t> const &recv_counts,
+                         char const *what)
+{
+  std::vector<T> recv;
+  alltoallv(comm, type, send, send_counts, recv_counts, what, recv);
   return recv;
 }
 

@@ -15,8 +15,8 @@ namespace sdnn
 {
 
 template <class ExecutionSpace>
-RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
-                         InferenceOptions const &options, WorkReport *report, LayerRange range)
+void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+           InferenceOptions const &options, RowInferenceResult &result, WorkReport *report, LayerRange range)
 {
   static_assert(Kokkos::is_execution_space<ExecutionSpace>::value,
                 "sdnn::infer: ExecutionSpace must be a Kokkos execution space");
@@ -76,7 +76,7 @@ RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, Prep
     break;
   }
 
-  auto result = inference.result(report);
+  inference.result(result, report);
   if (report)
   {
     report->parallelism = name(options.parallelism);
@@ -86,6 +86,14 @@ RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, Prep
     for (auto const &ws : workspaces)
       report->workspace_bytes += ws.bytes();
   }
+}
+
+template <class ExecutionSpace>
+RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+                         InferenceOptions const &options, WorkReport *report, LayerRange range)
+{
+  RowInferenceResult result;
+  infer(space, rows, network, options, result, report, range);
   return result;
 }
 
@@ -119,6 +127,8 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
 #define SDNN_INFER_INSTANTIATE(SPACE)                                                                                  \
   template RowInferenceResult infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &,                   \
                                            InferenceOptions const &, WorkReport *, LayerRange);                        \
+  template void infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &, InferenceOptions const &,       \
+                             RowInferenceResult &, WorkReport *, LayerRange);                                          \
   template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,           \
                                         InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL

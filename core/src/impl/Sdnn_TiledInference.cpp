@@ -44,9 +44,9 @@ TileWorkspace TiledInference::workspace(int group) const
   return TileWorkspace(m_n, m_tile_rows, group, capacity, m_kernels);
 }
 
-RowInferenceResult TiledInference::result(WorkReport *report) const
+void TiledInference::result(RowInferenceResult &out, WorkReport *report) const
 {
-  RowInferenceResult out;
+  out.layers.clear();
   for (int l = 0; l < m_num_layers; ++l)
     out.layers.push_back({m_first_layer + l + 1, m_active[l], m_nnz[l]});
   // The survivors in the block's order: for each input row, the tile and position holding it (-1: dead); then
@@ -67,6 +67,10 @@ RowInferenceResult TiledInference::result(WorkReport *report) const
   }
   auto &y = out.survivors;
   y.num_cols = m_n;
+  y.ids.clear();
+  y.row_ptr.assign(1, 0);
+  y.col_idx.clear();
+  y.values.clear();
   y.col_idx.reserve(entries);
   y.values.reserve(entries);
   for (std::int64_t r = 0; r < rows; ++r)
@@ -89,7 +93,6 @@ RowInferenceResult TiledInference::result(WorkReport *report) const
     report->tiles = m_num_tiles;
     report->tile_rows = m_tile_rows;
   }
-  return out;
 }
 
 } // namespace sdnn::impl

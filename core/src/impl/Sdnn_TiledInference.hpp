@@ -128,9 +128,9 @@ public:
   LayerPointers const &layer(int l) const { return m_layers[l]; }
   void count_steal() { Kokkos::atomic_add(&m_counters.steals, std::int64_t(1)); }
 
-  /// The per-layer figures and the surviving rows (with their activations if kept); the tiling and the counters
-  /// into `report` when it is not null.
-  RowInferenceResult result(WorkReport *report) const;
+  /// The per-layer figures and the surviving rows (with their activations if kept) into `out` (its arrays
+  /// overwritten, their capacity kept); the tiling and the counters into `report` when it is not null.
+  void result(RowInferenceResult &out, WorkReport *report) const;
 
 private:
   InferenceOptions const &m_options;

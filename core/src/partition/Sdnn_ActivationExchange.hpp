@@ -1,9 +1,9 @@
 #ifndef SDNN_ACTIVATIONEXCHANGE_HPP
 #define SDNN_ACTIVATIONEXCHANGE_HPP
 
-// exchange_activations(): one layer's expand step of model-parallel inference. Each rank holds its columns of
-// Y_{l-1} (all the group's live rows, in the same order on every rank) and receives, from their owners, the
-// nonzeros of the columns its part of W_l reads. Private to the library.
+// ActivationExchange: each layer's expand step of model-parallel inference. Each rank holds its columns of Y_{l-1}
+// (all the group's live rows, in the same order on every rank) and receives, from their owners, the nonzeros of
+// the columns its part of W_l reads. Private to the library.
 
 #include <Sdnn_RowBlock.hpp>
 
@@ -14,9 +14,7 @@
 
 #include <mpi.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 namespace sdnn::impl
@@ -41,23 +39,44 @@ struct SentEntry
   float value;
 };
 
-/// The MPI type of SentEntry (bytes: every rank of a job shares the representation), committed; free it after use.
-inline MPI_Datatype sent_entry_type()
+/// The exchanges of one inference: its buffers are kept from layer to layer (allocated once, at the largest layer,
+/// instead of faulted in again every layer).
+class ActivationExchange
 {
-  MPI_Datatype type;
-  MPI_Type_contiguous(static_cast<int>(sizeof(SentEntry)), MPI_BYTE, &type);
-  MPI_Type_commit(&type);
-  return type;
-}
+public:
+  explicit ActivationExchange(MPI_Comm model) : m_model(model)
+  {
+    MPI_Type_contiguous(static_cast<int>(sizeof(SentEntry)), MPI_BYTE, &m_entry_type); // one representation per job
+    MPI_Type_commit(&m_entry_type);
+  }
+  ActivationExchange(ActivationExchange const &) = delete;
+  ActivationExchange &operator=(ActivationExchange const &) = delete;
+  ~ActivationExchange() { MPI_Type_free(&m_entry_type); }
 
-/// Layer l's inputs on this rank: `y` holds this rank's columns of Y_{l-1} (`rows` rows: the group's live rows,
-/// columns numbered by owned neuron of layer l-1); the result has the same rows (ids 0..rows-1, empty ones kept)
-/// with the columns of layer l's needed inputs, numbered by position (`num_inputs` columns in all).
+  /// Layer l's inputs on this rank: `y` holds this rank's columns of Y_{l-1} (`rows` rows: the group's live rows,
+  /// columns numbered by owned neuron of layer l-1); the result has the same rows (ids 0..rows-1, empty ones kept)
+  /// with the columns of layer l's needed inputs, numbered by position (`num_inputs` columns in all). It stays valid
+  /// until the next call.
+  template <class ExecutionSpace>
+  RowBlock const &operator()(ExecutionSpace const &space, ExchangePlan const &plan,
+                             std::vector<std::int32_t> const &row_nnz, RowBlock const &y, std::int64_t num_inputs,
+                             LayerTraffic &traffic);
+
+private:
+  MPI_Comm m_model;
+  MPI_Datatype m_entry_type;
+  std::vector<std::int32_t> m_send_counts, m_counts_by_dest, m_recv_counts;
+  std::vector<std::int64_t> m_send_offset, m_send_cursor, m_source_offset;
+  std::vector<SentEntry> m_sent, m_received;
+  RowBlock m_inputs;
+};
+
 template <class ExecutionSpace>
-RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_Datatype entry_type,
-                              ExchangePlan const &plan, std::vector<std::int32_t> const &row_nnz, RowBlock const &y,
-                              std::int64_t num_inputs, LayerTraffic &traffic)
+RowBlock const &ActivationExchange::operator()(ExecutionSpace const &space, ExchangePlan const &plan,
+                                               std::vector<std::int32_t> const &row_nnz, RowBlock const &y,
+                                               std::int64_t num_inputs, LayerTraffic &traffic)
 {
+  MPI_Comm const model = m_model;
   using Range = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
   int const size = comm_size(model), me = comm_rank(model);
   std::int64_t const rows = y.num_rows();
@@ -69,9 +88,10 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
   auto const *dest_pos = plan.dest_pos.data();
 
   // Entries per (destination, row), laid out [q][row], then each destination's offsets by row.
-  std::vector<std::int32_t> send_counts(static_cast<std::size_t>(size) * rows, 0);
+  auto &send_counts = m_send_counts;
+  send_counts.assign(static_cast<std::size_t>(size) * rows, 0);
   auto *counts = send_counts.data();
-  Kokkos::parallel_for("Sdnn::exchange_activations::count", Range(space, 0, rows),
+  Kokkos::parallel_for("Sdnn::ActivationExchange::count", Range(space, 0, rows),
                        [=](std::int64_t r)
                        {
                          for (auto e = y_ptr[r]; e < y_ptr[r + 1]; ++e)
@@ -79,7 +99,8 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
                              ++counts[dest_rank[d] * rows + r];
                        });
   space.fence();
-  std::vector<std::int64_t> send_offset(static_cast<std::size_t>(size) * rows + 1, 0);
+  auto &send_offset = m_send_offset;
+  send_offset.assign(static_cast<std::size_t>(size) * rows + 1, 0);
   std::vector<std::int64_t> send_entries(size, 0), send_rows(size, 0);
   for (int q = 0; q < size; ++q)
   {
@@ -88,11 +109,11 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
     send_entries[q] = send_offset[(q + 1) * rows] - send_offset[q * rows];
     send_rows[q] = plan.send_count[q] > 0 ? rows : 0;
   }
-  std::vector<SentEntry> sent(send_offset.back());
-  auto *sent_data = sent.data();
-  std::vector<std::int64_t> send_cursor(send_offset.begin(), send_offset.end() - 1); // next slot per (q, row)
-  auto *cursor = send_cursor.data();
-  Kokkos::parallel_for("Sdnn::exchange_activations::pack", Range(space, 0, rows),
+  m_sent.resize(send_offset.back());
+  auto *sent_data = m_sent.data();
+  m_send_cursor.assign(send_offset.begin(), send_offset.end() - 1); // next slot per (q, row)
+  auto *cursor = m_send_cursor.data();
+  Kokkos::parallel_for("Sdnn::ActivationExchange::pack", Range(space, 0, rows),
                        [=](std::int64_t r)
                        {
                          for (auto e = y_ptr[r]; e < y_ptr[r + 1]; ++e)
@@ -105,13 +126,14 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
   std::vector<std::int64_t> recv_rows(size, 0);
   for (int q = 0; q < size; ++q)
     recv_rows[q] = plan.recv_ptr[q + 1] > plan.recv_ptr[q] ? rows : 0;
-  std::vector<std::int32_t> counts_by_dest;
-  counts_by_dest.reserve(static_cast<std::size_t>(size) * rows);
+  auto &counts_by_dest = m_counts_by_dest;
+  counts_by_dest.clear();
   for (int q = 0; q < size; ++q)
     if (send_rows[q] > 0)
       counts_by_dest.insert(counts_by_dest.end(), send_counts.begin() + q * rows, send_counts.begin() + (q + 1) * rows);
-  auto const recv_counts =
-      alltoallv(model, MPI_INT32_T, counts_by_dest, send_rows, recv_rows, "the row counts of an activation exchange");
+  auto &recv_counts = m_recv_counts;
+  alltoallv(model, MPI_INT32_T, counts_by_dest, send_rows, recv_rows, "the row counts of an activation exchange",
+            recv_counts);
   std::vector<std::int64_t> recv_entries(size, 0);
   std::vector<std::int64_t> recv_base(size + 1, 0); // where source q's rows start in recv_counts
   for (int q = 0; q < size; ++q)
@@ -120,7 +142,7 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
     for (std::int64_t r = 0; r < recv_rows[q]; ++r)
       recv_entries[q] += recv_counts[recv_base[q] + r];
   }
-  auto const received = alltoallv(model, entry_type, sent, send_entries, recv_entries, "an activation exchange");
+  alltoallv(model, m_entry_type, m_sent, send_entries, recv_entries, "an activation exchange", m_received);
 
   for (int q = 0; q < size; ++q)
     if (q != me)
@@ -133,9 +155,11 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
       traffic.messages_received += recv_rows[q] > 0 ? 1 : 0;
     }
 
-  // Each input row: this rank's own columns and every source's, each run ascending; merged by sorting the row's
-  // (position, value) pairs packed in one 64-bit key (positions are distinct within a row).
-  std::vector<std::int64_t> source_offset(static_cast<std::size_t>(size) * rows + 1, 0); // [q][row] into `received`
+  // Each input row: this rank's own columns and every source's, merged into ascending positions through a bitmap
+  // and a dense row over the inputs in the team's scratch (linear in the row's entries plus num_inputs / 64 words,
+  // whatever the number of sources).
+  auto &source_offset = m_source_offset; // [q][row] into m_received
+  source_offset.resize(static_cast<std::size_t>(size) * rows + 1);
   std::int64_t at = 0;
   for (int q = 0; q < size; ++q)
     for (std::int64_t r = 0; r < rows; ++r)
@@ -144,7 +168,7 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
       at += recv_rows[q] > 0 ? recv_counts[recv_base[q] + r] : 0;
     }
   source_offset.back() = at;
-  RowBlock in;
+  auto &in = m_inputs;
   in.num_cols = num_inputs;
   in.ids.resize(rows);
   in.row_ptr.assign(rows + 1, 0);
@@ -153,7 +177,7 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
   auto *in_ids = in.ids.data();
   auto const *src_offset = source_offset.data();
   auto const *recv_rows_data = recv_rows.data();
-  Kokkos::parallel_for("Sdnn::exchange_activations::lengths", Range(space, 0, rows),
+  Kokkos::parallel_for("Sdnn::ActivationExchange::lengths", Range(space, 0, rows),
                        [=](std::int64_t r)
                        {
                          std::int64_t length = 0;
@@ -170,41 +194,49 @@ RowBlock exchange_activations(ExecutionSpace const &space, MPI_Comm model, MPI_D
     in.row_ptr[r + 1] += in.row_ptr[r];
   in.col_idx.resize(in.row_ptr.back());
   in.values.resize(in.row_ptr.back());
-  std::vector<std::uint64_t> keys(in.row_ptr.back());
-  auto *key = keys.data();
   auto *in_col = in.col_idx.data();
   auto *in_val = in.values.data();
   auto const *recv_ptr = plan.recv_ptr.data();
   auto const *recv_pos = plan.recv_pos.data();
-  auto const *entries = received.data();
+  auto const *entries = m_received.data();
   auto const *fanout = row_nnz.data();
+  using Team = Kokkos::TeamPolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+  using Scratch = typename ExecutionSpace::scratch_memory_space;
+  using DenseRow = Kokkos::View<float *, Scratch, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+  using RowBits = Kokkos::View<std::uint64_t *, Scratch, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+  std::int64_t const words = (num_inputs + 63) / 64;
+  auto const team_bytes = DenseRow::shmem_size(num_inputs) + RowBits::shmem_size(words);
   std::int64_t work = 0;
   Kokkos::parallel_reduce(
-      "Sdnn::exchange_activations::assemble", Range(space, 0, rows),
-      [=](std::int64_t r, std::int64_t &macs)
+      "Sdnn::ActivationExchange::assemble", Team(space, rows, 1).set_scratch_size(1, Kokkos::PerTeam(team_bytes)),
+      [=](typename Team::member_type const &team, std::int64_t &macs)
       {
-        auto k = in_ptr[r];
-        auto const pack = [&](std::int32_t position, float value)
+        std::int64_t const r = team.league_rank();
+        DenseRow dense(team.team_scratch(1), num_inputs);
+        RowBits present(team.team_scratch(1), words);
+        for (std::int64_t w = 0; w < words; ++w)
+          present(w) = 0;
+        auto const place = [&](std::int32_t position, float value)
         {
-          std::uint32_t bits;
-          std::memcpy(&bits, &value, sizeof bits);
-          key[k++] = (static_cast<std::uint64_t>(position) << 32) | bits;
+          present(position / 64) |= std::uint64_t(1) << (position % 64);
+          dense(position) = value;
           macs += fanout[position];
         };
         for (auto e = y_ptr[r]; e < y_ptr[r + 1]; ++e)
           if (self[y_col[e]] >= 0)
-            pack(self[y_col[e]], y_val[e]);
+            place(self[y_col[e]], y_val[e]);
         for (int q = 0; q < size; ++q)
           if (recv_rows_data[q] > 0)
             for (auto e = src_offset[q * rows + r]; e < src_offset[q * rows + r + 1]; ++e)
-              pack(recv_pos[recv_ptr[q] + entries[e].position], entries[e].value);
-        std::sort(key + in_ptr[r], key + k);
-        for (auto e = in_ptr[r]; e < k; ++e)
-        {
-          in_col[e] = static_cast<std::int32_t>(key[e] >> 32);
-          auto const bits = static_cast<std::uint32_t>(key[e] & 0xffffffffu);
-          std::memcpy(&in_val[e], &bits, sizeof bits);
-        }
+              place(recv_pos[recv_ptr[q] + entries[e].position], entries[e].value);
+        auto k = in_ptr[r];
+        for (std::int64_t w = 0; w < words; ++w)
+          for (auto bits = present(w); bits != 0; bits &= bits - 1)
+          {
+            auto const position = static_cast<std::int32_t>(64 * w + __builtin_ctzll(bits));
+            in_col[k] = position;
+            in_val[k++] = dense(position);
+          }
       },
       work);
   traffic.work += work;

@@ -183,7 +183,8 @@ InferenceResult infer_model_parallel(int root, ExecutionSpace const &space, RowB
 
   InferenceOptions node = options.node;
   node.keep_activations = true; // the local columns of Y carry on to the next layer
-  MPI_Datatype entry_type = impl::sent_entry_type();
+  impl::ActivationExchange exchange(model);
+  RowInferenceResult result; // its arrays and y's trade places every layer: allocated once, not faulted in again
   for (int l = 1; l <= num_layers; ++l)
   {
     if (options.node.progress)
@@ -194,18 +195,17 @@ InferenceResult infer_model_parallel(int root, ExecutionSpace const &space, RowB
       };
     double const exchange_start = MPI_Wtime();
     impl::LayerTraffic traffic;
-    auto const input =
-        impl::exchange_activations(space, model, entry_type, data.plans[l - 1], data.row_nnz[l - 1], y, k, traffic);
+    auto const &input = exchange(space, data.plans[l - 1], data.row_nnz[l - 1], y, k, traffic);
     double const compute_start = MPI_Wtime();
     mine.exchange_seconds += compute_start - exchange_start;
     WorkReport work;
-    auto result = infer(space, input, data.local, node, &work, {l - 1, l});
+    infer(space, input, data.local, node, result, &work, {l - 1, l});
     double const agree_start = MPI_Wtime();
     mine.compute_seconds += agree_start - compute_start;
     impl::accumulate(mine.node, work);
     stats[num_layers + l - 1] = result.survivors.nnz();
     agree_on_live_rows(model, data.model_ranks, result.survivors, ids);
-    y = std::move(result.survivors);
+    std::swap(y, result.survivors);
     mine.agree_seconds += MPI_Wtime() - agree_start;
     stats[l - 1] = data.model_rank == 0 ? static_cast<std::int64_t>(ids.size()) : 0;
     mine.columns_sent[l - 1] = traffic.columns_sent;
@@ -216,7 +216,6 @@ InferenceResult infer_model_parallel(int root, ExecutionSpace const &space, RowB
     mine.messages_received[l - 1] = traffic.messages_received;
     mine.work[l - 1] = traffic.work;
   }
-  MPI_Type_free(&entry_type);
 
   // Categories (from model rank 0 of each group) to the root, per-layer figures to everyone.
   InferenceResult out;
