@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
+#include <optional>
 #include <type_traits>
 
 namespace sdnn::cli
@@ -29,6 +31,8 @@ struct SharedSettings
   std::int64_t partition = 0;
   std::int64_t rebalance_every = 0;
   std::int64_t rebalance_threshold_bits = 0; ///< --rebalance-threshold's double, bit for bit (ranks must agree)
+  std::int64_t model_ranks = 1;
+  std::int64_t network_partitioner = 0;
 };
 
 /// Every rank must run with the same settings: a rank with another N or L (an MPMD launch gone wrong)
@@ -50,8 +54,8 @@ void check_same_settings(Ranks const &ranks, SharedSettings const &mine)
   for (int r = 1; r < ranks.size; ++r)
     if (std::memcmp(&all[r], &all[0], sizeof(SharedSettings)) != 0)
       throw UsageError("sdnn infer: rank " + std::to_string(r) +
-                       " was given other --num-inputs, --mode, --partition, --rebalance-every or "
-                       "--rebalance-threshold than rank 0 "
+                       " was given other --num-inputs, --mode, --partition, --rebalance-every, "
+                       "--rebalance-threshold, --model-ranks or --network-partition than rank 0 "
                        "(give every rank the same options)");
 #else
   (void)ranks;
@@ -81,6 +85,50 @@ std::string join(std::vector<double> const &values, char const *format)
   return out;
 }
 
+#if SDNN_ENABLE_MPI
+/// The lines and the report member of a model-parallel inference.
+void print_model_parallel(ModelParallelReport const &mp, std::string const &partitioner, double partition_seconds,
+                          Network const &network, bool per_layer, Json &report)
+{
+  std::int64_t network_bytes = 0;
+  for (auto const &w : network.layers)
+    network_bytes += (w.num_cols() + 1) * 8 + w.nnz() * 8;
+  auto const columns = mp.columns_sent();
+  auto const sum = [](std::vector<std::int64_t> const &v)
+  { return std::accumulate(v.begin(), v.end(), std::int64_t(0)); };
+  auto const imbalance = mp.work_imbalance();
+  double const max_imbalance = imbalance.empty() ? 1.0 : *std::max_element(imbalance.begin(), imbalance.end());
+  std::printf("model        : %d data group%s of %d model ranks, network partition %s (%.3f s), weights %.2f MiB "
+              "per rank (max) of %.2f MiB (%.3f x 1/M)\n",
+              mp.groups, mp.groups > 1 ? "s" : "", mp.model_ranks, partitioner.c_str(), partition_seconds,
+              static_cast<double>(mp.max_weight_bytes()) / (1 << 20), static_cast<double>(network_bytes) / (1 << 20),
+              static_cast<double>(mp.max_weight_bytes()) * mp.model_ranks / static_cast<double>(network_bytes));
+  std::printf("exchange     : %lld columns per group (partition's cut %lld), %.4e words sent (max %.4e per rank), "
+              "%lld messages | max per rank: exchange %.3f s, compute %.3f s | work imbalance max %.3f\n",
+              static_cast<long long>(sum(columns)), static_cast<long long>(sum(mp.predicted_columns)),
+              static_cast<double>(mp.words_sent()), static_cast<double>(mp.max_words_sent()),
+              static_cast<long long>(mp.messages_sent()), mp.max_exchange_seconds(), mp.max_compute_seconds(),
+              max_imbalance);
+  if (per_layer)
+    for (std::size_t l = 0; l < columns.size(); ++l)
+    {
+      std::int64_t values = 0, words = 0;
+      for (auto const &r : mp.ranks)
+      {
+        values += r.values_sent[l];
+        words += r.words_sent[l];
+      }
+      std::printf("exchange %4zu: %lld columns (cut %lld), %lld values, %lld words, work imbalance %.3f\n", l + 1,
+                  static_cast<long long>(columns[l]), static_cast<long long>(mp.predicted_columns[l]),
+                  static_cast<long long>(values), static_cast<long long>(words), imbalance[l]);
+    }
+  Json &out = report["model_parallel"] = to_json(mp);
+  out["network_partition"] = partitioner;
+  out["partition_seconds"] = partition_seconds;
+  out["network_bytes"] = network_bytes;
+}
+#endif
+
 } // namespace
 
 int run_infer(int argc, char **argv, int first)
@@ -88,7 +136,8 @@ int run_infer(int argc, char **argv, int first)
   Ranks const ranks;
   Options opts("sdnn infer",
                "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n"
-               "mpirun -np P sdnn infer [...] [--partition block|hashed] [--rebalance-every K]\n\n"
+               "mpirun -np P sdnn infer [...] [--partition block|hashed] [--rebalance-every K]\n"
+               "mpirun -np P sdnn infer [...] --model-ranks M [--network-partition block|hashed|hypergraph]\n\n"
                "Runs inference on a Graph Challenge dataset (the challenge's TSV files, MatrixMarket\n"
                "or sdnn binary files), checks the categories against the truth file (exact set\n"
                "equality) and reports the challenge rate: inputs x edges / inference seconds.\n"
@@ -97,6 +146,9 @@ int run_infer(int argc, char **argv, int first)
                "Under mpirun (MPI build) the input rows are dealt to the ranks, each rank runs --mode on\n"
                "its rows with the whole network (layer files read once, by one rank each, and broadcast),\n"
                "and rank 0 gathers and checks the categories; the time is the slowest rank's.\n"
+               "With --model-ranks M > 1 the P ranks form P/M data groups of M ranks that partition the\n"
+               "network among them (each stores its neurons' columns of every layer and exchanges\n"
+               "activations every layer): for a network that does not fit one rank.\n"
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
   add_dataset_options(opts);
   opts.add("mode", "MODE",
@@ -131,6 +183,14 @@ int run_infer(int argc, char **argv, int first)
            "underloaded ranks when max/mean exceeds --rebalance-threshold (0: never)",
            "0");
   opts.add("rebalance-threshold", "X", "MPI: imbalance (max/mean surviving rows) that triggers a migration", "1.1");
+  opts.add("model-ranks", "M",
+           "MPI: ranks that partition the network among them (P/M data groups of M model ranks;\n"
+           "1: every rank holds the whole network)",
+           "1");
+  opts.add("network-partition", "NAME",
+           "MPI, --model-ranks > 1: how neurons are dealt to the model ranks: " +
+               joined_names(all_network_partitioners()),
+           partitioner_available(NetworkPartitioner::hypergraph) ? "hypergraph" : "hashed");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer");
   opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
@@ -145,6 +205,7 @@ int run_infer(int argc, char **argv, int first)
   bool reference = false;
   InferenceOptions engine;
   RowPartition partition = RowPartition::hashed;
+  NetworkPartitioner network_partitioner = NetworkPartitioner::hashed;
   double rebalance_threshold = 1.1;
   ranks.run(
       [&]
@@ -209,6 +270,16 @@ int run_infer(int argc, char **argv, int first)
           throw UsageError("sdnn infer: --rebalance-threshold must be >= 1, got " + opts.str("rebalance-threshold"));
         // Every rank decides alone whether to migrate: with other thresholds they would call other collectives.
         std::memcpy(&settings.rebalance_threshold_bits, &rebalance_threshold, sizeof(double));
+        settings.model_ranks = opts.integer("model-ranks");
+        if (settings.model_ranks < 1 || ranks.size % settings.model_ranks != 0)
+          throw UsageError("sdnn infer: --model-ranks must divide the number of ranks (" + std::to_string(ranks.size) +
+                           "), got " + opts.str("model-ranks"));
+        auto const partitioner = parse_network_partitioner(opts.str("network-partition"));
+        if (!partitioner || !partitioner_available(*partitioner))
+          throw UsageError("sdnn infer: unknown or unavailable --network-partition '" + opts.str("network-partition") +
+                           "' (available: " + joined_names(all_network_partitioners()) + ")");
+        network_partitioner = *partitioner;
+        settings.network_partitioner = static_cast<std::int64_t>(network_partitioner);
         engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
         if (opts.has("tile-rows"))
         {
@@ -281,12 +352,32 @@ int run_infer(int argc, char **argv, int first)
 #if SDNN_ENABLE_MPI
   // One rank runs the single-node engine on the images directly: no scatter, no copies of the rows.
   bool const distribute = ranks.size > 1 && !reference;
+  bool const model_parallel = distribute && settings.model_ranks > 1;
   RowBlock local;
-  if (distribute)
+  std::optional<NetworkShare> share;
+  double partition_seconds = 0.0;
+  auto const partition_seed = static_cast<std::uint64_t>(opts.integer("partition-seed"));
+  if (model_parallel)
+  {
+    double const partition_start = now_seconds();
+    int const m = static_cast<int>(settings.model_ranks);
+    auto const network_partition =
+        network_partitioner == NetworkPartitioner::hypergraph
+            ? hypergraph_partition(ranks.comm, network.layers, m)
+            : simple_network_partition(network_partitioner, n, static_cast<int>(num_layers), m, partition_seed);
+    partition_seconds = max_over_ranks(ranks, now_seconds() - partition_start);
+    progress("network partition: " + name(network_partitioner) + " into " + std::to_string(m) + " parts, " +
+             std::to_string(partition_seconds) + " s");
+    share.emplace(ranks.comm, network_partition, network.layers, bias);
+    double const scatter_start = now_seconds();
+    local = scatter_rows(0, images, *share, partition, partition_seed);
+    scatter_seconds = now_seconds() - scatter_start;
+    images = HostCsc();
+  }
+  else if (distribute)
   {
     ExchangeStats scatter;
-    local = scatter_rows(ranks.comm, 0, images, partition, static_cast<std::uint64_t>(opts.integer("partition-seed")),
-                         &scatter);
+    local = scatter_rows(ranks.comm, 0, images, partition, partition_seed, &scatter);
     scatter_seconds = scatter.seconds;
     images = HostCsc(); // rank 0 keeps its own rows only
   }
@@ -330,6 +421,7 @@ int run_infer(int argc, char **argv, int first)
   WorkReport work;
 #if SDNN_ENABLE_MPI
   DistributedReport distributed;
+  ModelParallelReport model_report;
   DistributedOptions distributed_options;
   distributed_options.rebalance_every = static_cast<int>(settings.rebalance_every);
   distributed_options.rebalance_threshold = rebalance_threshold;
@@ -368,7 +460,15 @@ int run_infer(int argc, char **argv, int first)
         progress(line);
       };
 #if SDNN_ENABLE_MPI
-    if (distribute)
+    if (model_parallel)
+    {
+      ModelParallelOptions model_options;
+      model_options.node = engine;
+      result =
+          infer_model_parallel(0, Kokkos::DefaultHostExecutionSpace(), local, *share, model_options, &model_report);
+      work = model_report.ranks[0].node;
+    }
+    else if (distribute)
     {
       distributed_options.node = engine;
       result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local),
@@ -446,7 +546,10 @@ int run_infer(int argc, char **argv, int first)
                 "dense median : %.4e MAC/s per thread (median step rate, weighted by multiply-adds, +-%.1f %%)%s\n",
                 median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
 #if SDNN_ENABLE_MPI
-          if (distribute)
+          if (model_parallel)
+            print_model_parallel(model_report, name(network_partitioner), partition_seconds, network, per_layer,
+                                 report);
+          else if (distribute)
           {
             std::vector<double> compute;
             for (auto const &r : distributed.ranks)

@@ -48,6 +48,32 @@ Json to_json(RankReport const &report)
 {
   return fields_json(report);
 }
+
+Json to_json(ModelRankReport const &report)
+{
+  return fields_json(report);
+}
+
+Json to_json(ModelParallelReport const &report)
+{
+  Json out = Json::object();
+  out["model_ranks"] = report.model_ranks;
+  out["groups"] = report.groups;
+  out["predicted_columns"] = report.predicted_columns;
+  out["columns_sent"] = report.columns_sent();
+  out["words_sent"] = report.words_sent();
+  out["max_words_sent"] = report.max_words_sent();
+  out["messages_sent"] = report.messages_sent();
+  out["work_imbalance"] = report.work_imbalance();
+  out["max_exchange_seconds"] = report.max_exchange_seconds();
+  out["max_compute_seconds"] = report.max_compute_seconds();
+  out["max_weight_bytes"] = report.max_weight_bytes();
+  Json ranks = Json::array();
+  for (auto const &r : report.ranks)
+    ranks.push_back(to_json(r));
+  out["ranks"] = std::move(ranks);
+  return out;
+}
 #endif
 
 Json to_json(std::vector<LayerStats> const &layers)

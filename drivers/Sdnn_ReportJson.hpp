@@ -20,6 +20,10 @@ Json to_json(WorkReport const &report);
 Json to_json(ExchangeStats const &exchange);
 /// Every field of the rank's report (`exchange` and `work` as objects).
 Json to_json(RankReport const &report);
+/// Every field of the rank's report (`node` as an object).
+Json to_json(ModelRankReport const &report);
+/// The totals of a model-parallel inference and every rank's report.
+Json to_json(ModelParallelReport const &report);
 #endif
 /// One object per layer: layer (1-based), active_rows, nnz.
 Json to_json(std::vector<LayerStats> const &layers);

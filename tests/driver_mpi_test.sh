@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The driver under mpirun as users run it on a cluster: every mode passes the check on 2 and 4
-# ranks (block and hashed partitions, with and without rebalancing), `generate` under mpirun, and
+# ranks (block and hashed partitions, with and without rebalancing), model-parallel and 2D inference
+# (--model-ranks, every network partitioner), `generate` under mpirun, and
 # the bad situations: a rank that cannot read its layer file, ranks that disagree on N or L, more
 # ranks than input rows. Each must end with a clear error on every rank and a non-zero exit,
 # never a hang (every mpirun runs under `timeout`).
@@ -104,6 +105,44 @@ if "hypergraph" in results:
     assert max(results["hypergraph"]["imbalance"]) <= 1.05, results["hypergraph"]["imbalance"]
 PY
 
+for partitioner in block hashed hypergraph; do
+  check "model-parallel: 1 group of 2 model ranks, $partitioner network partition"
+  mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 2 --network-partition $partitioner --threads 1 --quiet
+  if [[ $partitioner == hypergraph ]] && grep -q "unavailable --network-partition" "$ERR"; then
+    continue # a build without Zoltan
+  fi
+  expect_pass
+  grep -q "^model *: 1 data group of 2 model ranks, network partition $partitioner" "$OUT" || fail "no model line"
+done
+
+check "2D: 2 data groups of 2 model ranks, data mode, --report holds the exchange"
+mpi 4 infer --dataset "$DATA" --layers 6 --model-ranks 2 --network-partition block --mode data --threads 1 --quiet \
+  --per-layer --report "$WORK/model.json"
+expect_pass
+grep -q "^model *: 2 data groups of 2 model ranks" "$OUT" || fail "no model line"
+[[ $(grep -c "^exchange  *[0-9][0-9]*:" "$OUT") -eq 6 ]] || fail "expected 6 per-layer exchange lines"
+python3 - "$WORK/model.json" "$OUT" <<'PY' || fail "the --report file disagrees with the printed exchange"
+import json, re, sys
+mp = json.load(open(sys.argv[1]))["model_parallel"]
+text = open(sys.argv[2]).read()
+assert mp["model_ranks"] == 2 and mp["groups"] == 2 and len(mp["ranks"]) == 4, mp
+assert mp["columns_sent"] == mp["predicted_columns"], mp
+printed = re.search(r"^exchange +: (\d+) columns per group", text, re.M).group(1)
+assert sum(mp["columns_sent"]) == int(printed), (mp["columns_sent"], printed)
+assert all(r["node"]["parallelism"] == "data" for r in mp["ranks"])
+PY
+
+check "model-parallel: 4 model ranks"
+mpi 4 infer --dataset "$DATA" --layers 6 --model-ranks 4 --network-partition hashed --threads 1 --quiet
+expect_pass
+grep -q "^model *: 1 data group of 4 model ranks" "$OUT" || fail "no model line"
+
+check "--model-ranks that does not divide the ranks is a usage error on every rank"
+mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 3 --threads 1 --quiet
+[[ $RC -eq 2 ]] || fail "expected exit status 2, got $RC"
+[[ $(grep -c "model-ranks must divide the number of ranks (2), got 3" "$ERR") -eq 2 ]] ||
+  fail "expected the usage error on both ranks"
+
 check "an output rank 0 cannot write ends every rank (categories to /dev/full)"
 mpi 2 infer --dataset "$DATA" --layers 6 --threads 1 --quiet --categories-out /dev/full
 expect_error_on_every_rank 2 "/dev/full: write error"
@@ -142,7 +181,7 @@ check "ranks given other --rebalance-threshold values"
 mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --rebalance-every 2 --rebalance-threshold 1 --threads 1 --quiet : \
   -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --rebalance-every 2 --rebalance-threshold 5 --threads 1 --quiet
 [[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
-[[ $(grep -c "rank 1 was given other .*--rebalance-threshold than rank 0" "$ERR") -eq 2 ]] ||
+[[ $(grep -c "rank 1 was given other .*--rebalance-threshold.* than rank 0" "$ERR") -eq 2 ]] ||
   fail "expected the usage error on both ranks"
 
 check "more ranks than input rows"
