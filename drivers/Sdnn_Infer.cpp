@@ -137,7 +137,7 @@ int run_infer(int argc, char **argv, int first)
   Options opts("sdnn infer",
                "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n"
                "mpirun -np P sdnn infer [...] [--partition block|hashed] [--rebalance-every K]\n"
-               "mpirun -np P sdnn infer [...] --model-ranks M [--network-partition block|hashed|hypergraph]\n\n"
+               "mpirun -np P sdnn infer [...] --model-ranks M [--network-partition block|hashed|hypergraph|FILE]\n\n"
                "Runs inference on a Graph Challenge dataset (the challenge's TSV files, MatrixMarket\n"
                "or sdnn binary files), checks the categories against the truth file (exact set\n"
                "equality) and reports the challenge rate: inputs x edges / inference seconds.\n"
@@ -187,10 +187,11 @@ int run_infer(int argc, char **argv, int first)
            "MPI: ranks that partition the network among them (P/M data groups of M model ranks;\n"
            "1: every rank holds the whole network)",
            "1");
-  opts.add("network-partition", "NAME",
-           "MPI, --model-ranks > 1: how neurons are dealt to the model ranks: " +
-               joined_names(all_network_partitioners()),
-           partitioner_available(NetworkPartitioner::hypergraph) ? "hypergraph" : "hashed");
+  opts.add(
+      "network-partition", "NAME|FILE",
+      "MPI, --model-ranks > 1: how neurons are dealt to the model ranks: " + joined_names(all_network_partitioners()) +
+          ",\nor a file written by `sdnn partition --parts M --out FILE` (checked against the network)",
+      partitioner_available(NetworkPartitioner::hypergraph) ? "hypergraph" : "hashed");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer");
   opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
@@ -206,6 +207,7 @@ int run_infer(int argc, char **argv, int first)
   InferenceOptions engine;
   RowPartition partition = RowPartition::hashed;
   NetworkPartitioner network_partitioner = NetworkPartitioner::hashed;
+  std::string network_partition_file; // --network-partition FILE, else empty
   double rebalance_threshold = 1.1;
   ranks.run(
       [&]
@@ -274,12 +276,17 @@ int run_infer(int argc, char **argv, int first)
         if (settings.model_ranks < 1 || ranks.size % settings.model_ranks != 0)
           throw UsageError("sdnn infer: --model-ranks must divide the number of ranks (" + std::to_string(ranks.size) +
                            "), got " + opts.str("model-ranks"));
+        // A partitioner's name, else a partition file.
         auto const partitioner = parse_network_partitioner(opts.str("network-partition"));
-        if (!partitioner || !partitioner_available(*partitioner))
-          throw UsageError("sdnn infer: unknown or unavailable --network-partition '" + opts.str("network-partition") +
-                           "' (available: " + joined_names(all_network_partitioners()) + ")");
-        network_partitioner = *partitioner;
-        settings.network_partitioner = static_cast<std::int64_t>(network_partitioner);
+        if (partitioner && !partitioner_available(*partitioner))
+          throw UsageError("sdnn infer: --network-partition " + opts.str("network-partition") +
+                           " is not available in this build (available: " + joined_names(all_network_partitioners()) +
+                           ", or a partition file)");
+        if (partitioner)
+          network_partitioner = *partitioner;
+        else
+          network_partition_file = opts.str("network-partition");
+        settings.network_partitioner = partitioner ? static_cast<std::int64_t>(network_partitioner) : -1;
         engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
         if (opts.has("tile-rows"))
         {
@@ -357,16 +364,22 @@ int run_infer(int argc, char **argv, int first)
   std::optional<NetworkShare> share;
   double partition_seconds = 0.0;
   auto const partition_seed = static_cast<std::uint64_t>(opts.integer("partition-seed"));
+  std::string const network_partition_label =
+      network_partition_file.empty() ? name(network_partitioner) : "from " + network_partition_file;
   if (model_parallel)
   {
     double const partition_start = now_seconds();
     int const m = static_cast<int>(settings.model_ranks);
-    auto const network_partition =
-        network_partitioner == NetworkPartitioner::hypergraph
-            ? hypergraph_partition(ranks.comm, network.layers, m)
-            : simple_network_partition(network_partitioner, n, static_cast<int>(num_layers), m, partition_seed);
+    NetworkPartition network_partition;
+    if (!network_partition_file.empty()) // read by every rank; a rank that cannot ends every rank
+      ranks.run([&] { network_partition = load_network_partition(network_partition_file, network.layers, m); });
+    else if (network_partitioner == NetworkPartitioner::hypergraph)
+      network_partition = hypergraph_partition(ranks.comm, network.layers, m);
+    else
+      network_partition =
+          simple_network_partition(network_partitioner, n, static_cast<int>(num_layers), m, partition_seed);
     partition_seconds = max_over_ranks(ranks, now_seconds() - partition_start);
-    progress("network partition: " + name(network_partitioner) + " into " + std::to_string(m) + " parts, " +
+    progress("network partition: " + network_partition_label + " into " + std::to_string(m) + " parts, " +
              std::to_string(partition_seconds) + " s");
     share.emplace(ranks.comm, network_partition, network.layers, bias);
     double const scatter_start = now_seconds();
@@ -547,8 +560,7 @@ int run_infer(int argc, char **argv, int first)
                 median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
 #if SDNN_ENABLE_MPI
           if (model_parallel)
-            print_model_parallel(model_report, name(network_partitioner), partition_seconds, network, per_layer,
-                                 report);
+            print_model_parallel(model_report, network_partition_label, partition_seconds, network, per_layer, report);
           else if (distribute)
           {
             std::vector<double> compute;

@@ -25,13 +25,17 @@ int run_partition(int argc, char **argv, int first)
                "activation columns: ICS 2021 model parallelism) with each partitioner and reports, per\n"
                "partitioner: the activation columns sent per inference row (the hypergraph's connectivity-1\n"
                "cut, summed over layers), the largest per-layer work imbalance (max/mean nonzeros of W_l), the\n"
-               "largest part's weight bytes and the partitioning time.");
+               "largest part's weight bytes and the partitioning time. --out saves the partition (with\n"
+               "--partitioner all: the one that sends least) for `sdnn infer --network-partition FILE`.");
   add_network_options(opts);
   opts.add("parts", "P", "number of parts", "4");
   opts.add("partitioner", "NAME", "one of " + joined_names(all_network_partitioners()) + ", or all", "all");
   opts.add("imbalance-tolerance", "X", "hypergraph: largest part's work over the mean per layer", "1.03");
   opts.add("zoltan", "KEY=VALUE,...", "hypergraph: Zoltan parameters, set after sdnn's own");
   opts.add("seed", "S", "key of the hashed partitioner", "1");
+  opts.add("out", "FILE",
+           "write the partition (with --partitioner all: the one with the least volume) to FILE, for\n"
+           "`sdnn infer --model-ranks P --network-partition FILE` (written by rank 0)");
   add_report_option(opts);
   add_cache_options(opts);
   opts.add("quiet", "", "no progress lines");
@@ -129,6 +133,7 @@ int run_partition(int argc, char **argv, int first)
   {
     double seconds = 0.0;
     PartitionQuality quality;
+    NetworkPartition partition;
   };
   auto cut = [&](NetworkPartitioner partitioner)
   {
@@ -148,18 +153,22 @@ int run_partition(int argc, char **argv, int first)
       partition = simple_network_partition(partitioner, dataset.neurons, static_cast<int>(dataset.layers), parts,
                                            static_cast<std::uint64_t>(opts.integer("seed")));
     double const seconds = now_seconds() - start;
-    return Cut{seconds, evaluate_partition(partition, network.layers)};
+    auto quality = evaluate_partition(partition, network.layers);
+    return Cut{seconds, std::move(quality), std::move(partition)};
   };
   std::map<NetworkPartitioner, Cut> cuts;
   for (auto const simple : {NetworkPartitioner::block, NetworkPartitioner::hashed})
     cuts[simple] = cut(simple);
   std::int64_t const best_simple = std::min(cuts[NetworkPartitioner::block].quality.total_volume(),
                                             cuts[NetworkPartitioner::hashed].quality.total_volume());
+  auto chosen = partitioners.front(); // the one --out saves: least volume, the first listed on a tie
   for (auto const partitioner : partitioners)
   {
     if (!cuts.count(partitioner))
       cuts[partitioner] = cut(partitioner);
-    auto const &[seconds, quality] = cuts[partitioner];
+    auto const &[seconds, quality, partition] = cuts[partitioner];
+    if (quality.total_volume() < cuts[chosen].quality.total_volume())
+      chosen = partitioner;
     double const ratio =
         best_simple > 0 ? static_cast<double>(quality.total_volume()) / static_cast<double>(best_simple) : 1.0;
     auto const max_bytes = *std::max_element(quality.weight_bytes.begin(), quality.weight_bytes.end());
@@ -186,6 +195,14 @@ int run_partition(int argc, char **argv, int first)
           return;
         std::printf("volume: activation columns sent per inference row, summed over layers; x simple: over the best "
                     "of\nthe block and hashed partitions; imbalance: per layer, max/mean nonzeros of W_l per part\n");
+        if (opts.has("out"))
+        {
+          NetworkPartitionFile file{cuts[chosen].partition, network_fingerprint(network.layers), name(chosen)};
+          write_network_partition(opts.str("out"), file);
+          std::printf("written      : %s partition to %s\n", name(chosen).c_str(), opts.str("out").c_str());
+          report["out"] = opts.str("out");
+          report["out_partitioner"] = name(chosen);
+        }
         std::fflush(stdout);
         write_report(opts, report);
       });

@@ -137,6 +137,23 @@ mpi 4 infer --dataset "$DATA" --layers 6 --model-ranks 4 --network-partition has
 expect_pass
 grep -q "^model *: 1 data group of 4 model ranks" "$OUT" || fail "no model line"
 
+check "a saved partition: sdnn partition --out, then sdnn infer --network-partition FILE"
+mpi 2 partition --dataset "$DATA" --layers 6 --parts 2 --partitioner block --out "$WORK/p2.txt" --quiet
+[[ $RC -eq 0 ]] || fail "partition --out failed"
+grep -q "^written *: block partition to $WORK/p2.txt" "$OUT" || fail "no 'written' line"
+mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 2 --network-partition "$WORK/p2.txt" --threads 1 --quiet
+expect_pass
+grep -q "^model *: .*network partition from $WORK/p2.txt" "$OUT" || fail "no model line naming the file"
+
+check "a saved partition for another number of model ranks, or another network, is refused on every rank"
+mpi 4 infer --dataset "$DATA" --layers 6 --model-ranks 4 --network-partition "$WORK/p2.txt" --threads 1 --quiet
+expect_error_on_every_rank 4 "p2.txt: a partition into 2 parts, this run needs 4"
+mpi 2 infer --dataset "$DATA" --layers 5 --no-check --model-ranks 2 --network-partition "$WORK/p2.txt" --threads 1 --quiet
+expect_error_on_every_rank 2 "p2.txt: a partition of a network of N=1024 L=6, this one has N=1024 L=5"
+head -c 300 "$WORK/p2.txt" >"$WORK/cut.txt"
+mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 2 --network-partition "$WORK/cut.txt" --threads 1 --quiet
+expect_error_on_every_rank 2 "cut.txt"
+
 check "--model-ranks that does not divide the ranks is a usage error on every rank"
 mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 3 --threads 1 --quiet
 [[ $RC -eq 2 ]] || fail "expected exit status 2, got $RC"

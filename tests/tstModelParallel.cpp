@@ -172,6 +172,13 @@ TEST(ModelParallel, BadArgumentsAreLogicErrorsOnEveryRank)
   EXPECT_THROW(sdnn::NetworkShare(MPI_COMM_WORLD, sdnn::simple_network_partition(NetworkPartitioner::block, 1024, 3, 1),
                                   d.layers, d.bias),
                std::logic_error);
+  // Ranks given different partitions (rank 0 a block partition, the others a hashed one).
+  if (size >= 2)
+  {
+    auto const mine = world_rank() == 0 ? NetworkPartitioner::block : NetworkPartitioner::hashed;
+    EXPECT_THROW(sdnn::NetworkShare(MPI_COMM_WORLD, sdnn::simple_network_partition(mine, 1024, 2, 2), d.layers, d.bias),
+                 std::logic_error);
+  }
   // Rows that are not what scatter_rows gave: every rank of a group must hold the same rows.
   if (size >= 2)
   {

@@ -22,6 +22,7 @@
 #include <Sdnn_InstructionSet.hpp>
 #include <Sdnn_ModelParallel.hpp>
 #include <Sdnn_NetworkPartition.hpp>
+#include <Sdnn_NetworkPartitionFile.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>
 #include <Sdnn_RowBlock.hpp>

@@ -1,6 +1,7 @@
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_IO.hpp>
 
+#include "Sdnn_Checksum.hpp"
 #include "Sdnn_HostCscStorage.hpp"
 #include "Sdnn_OutputFile.hpp"
 
@@ -16,6 +17,8 @@ namespace sdnn
 
 namespace
 {
+
+using impl::checksum;
 
 constexpr char magic[8] = {'S', 'D', 'N', 'N', 'C', 'S', 'C', '\x1a'};
 constexpr std::uint32_t endian_marker = 0x01020304u;
@@ -39,23 +42,6 @@ struct Header
   std::uint64_t header_checksum; // over every byte before this field
 };
 static_assert(sizeof(Header) == 112, "sdnn binary header must stay 112 bytes");
-
-/// 64-bit FNV-1a over 8-byte words (then the tail bytes): any change of a single word changes the sum.
-std::uint64_t checksum(void const *data, std::size_t size, std::uint64_t hash = 0xcbf29ce484222325ull)
-{
-  constexpr std::uint64_t prime = 0x100000001b3ull;
-  auto const *bytes = static_cast<unsigned char const *>(data);
-  std::size_t i = 0;
-  for (; i + 8 <= size; i += 8)
-  {
-    std::uint64_t word;
-    std::memcpy(&word, bytes + i, 8);
-    hash = (hash ^ word) * prime;
-  }
-  for (; i < size; ++i)
-    hash = (hash ^ bytes[i]) * prime;
-  return hash;
-}
 
 template <class View> std::size_t bytes_of(View const &view)
 {

@@ -262,6 +262,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
   drop_empty_rows(rows); // rows without a nonzero never come back to life
   InferenceOptions node = options.node;
   node.keep_activations = true; // the surviving rows carry on to the next segment
+  RowInferenceResult result; // its arrays and the rows' trade places every segment: allocated once, not every time
   for (int first = 0; first < num_layers; first += every)
   {
     int const last = std::min(num_layers, first + every);
@@ -274,7 +275,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
       };
     double const compute_start = MPI_Wtime();
     WorkReport work;
-    auto result = infer(space, rows, network, node, &work, {first, last});
+    infer(space, rows, network, node, result, &work, {first, last});
     mine.compute_seconds += MPI_Wtime() - compute_start;
     impl::accumulate(mine.work, work);
     mine.row_layers += rows.num_rows();
@@ -286,7 +287,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
       if (l + 1 < last)
         mine.row_layers += s.active_rows;
     }
-    rows = std::move(result.survivors);
+    std::swap(rows, result.survivors);
 
     if (options.rebalance_every > 0 && last < num_layers)
     {

@@ -4,6 +4,7 @@
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_ModelParallel.hpp>
 
+#include "../impl/Sdnn_Checksum.hpp"
 #include "../impl/Sdnn_Collectives.hpp"
 #include "../impl/Sdnn_DistributedReport.hpp"
 #include "../impl/Sdnn_ReportGather.hpp"
@@ -37,9 +38,7 @@ std::string check_rows(NetworkShare::Data const &data, RowBlock const &rows)
         break;
       }
   // The same rows on every rank of the group: count and a hash of the ids agree.
-  std::uint64_t hash = 1469598103934665603ull;
-  for (auto const id : rows.ids)
-    hash = (hash ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
+  auto const hash = impl::checksum(rows.ids.data(), rows.ids.size() * sizeof(std::int64_t));
   std::int64_t mine[2] = {rows.num_rows(), static_cast<std::int64_t>(hash >> 1)}, low[2], high[2];
   MPI_Allreduce(mine, low, 2, MPI_INT64_T, MPI_MIN, data.model);
   MPI_Allreduce(mine, high, 2, MPI_INT64_T, MPI_MAX, data.model);

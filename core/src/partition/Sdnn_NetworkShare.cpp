@@ -2,6 +2,7 @@
 #include <Sdnn_Error.hpp>
 #include <Sdnn_ModelParallel.hpp>
 
+#include "../impl/Sdnn_Checksum.hpp"
 #include "../impl/Sdnn_Collectives.hpp"
 #include "../impl/Sdnn_HostCscStorage.hpp"
 #include "Sdnn_NetworkShareData.hpp"
@@ -148,13 +149,33 @@ NetworkShare::NetworkShare(MPI_Comm comm, NetworkPartition const &partition, std
   int const size = impl::comm_size(data->world), rank = impl::comm_rank(data->world);
   int const num_layers = static_cast<int>(layers.size());
   std::int64_t const n = partition.num_neurons;
-  check_partition_fits(partition, n, num_layers);
-  for (int l = 0; l < num_layers; ++l)
-    SDNN_REQUIRE(layers[l].num_rows() == n && layers[l].num_cols() == n,
-                 "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
-                          << ", the partition has N = " << n);
   int const m = partition.num_parts;
-  SDNN_REQUIRE(size % m == 0, size << " ranks cannot form groups of " << m << " model ranks");
+  // Checked on every rank and agreed: a rank that threw alone would leave the others waiting in a collective.
+  std::string error;
+  try
+  {
+    check_partition_fits(partition, n, num_layers);
+    for (int l = 0; l < num_layers; ++l)
+      SDNN_REQUIRE(layers[l].num_rows() == n && layers[l].num_cols() == n,
+                   "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
+                            << ", the partition has N = " << n);
+    SDNN_REQUIRE(size % m == 0, size << " ranks cannot form groups of " << m << " model ranks");
+  }
+  catch (std::logic_error const &e)
+  {
+    error = e.what();
+  }
+  // The same partition on every rank (the exchange plans pair one rank's requests with another's owners).
+  std::uint64_t hash = impl::checksum(&m, sizeof m);
+  for (auto const &owners : partition.owner)
+    hash = impl::checksum(owners.data(), owners.size() * sizeof(std::int32_t), hash);
+  std::uint64_t low = hash, high = hash;
+  MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_UINT64_T, MPI_MIN, data->world);
+  MPI_Allreduce(MPI_IN_PLACE, &high, 1, MPI_UINT64_T, MPI_MAX, data->world);
+  if (error.empty() && low != high)
+    error = "the ranks were given different partitions (every rank must pass the same one)";
+  if (auto const failure = impl::first_error_on(data->world, error))
+    throw std::logic_error("NetworkShare: " + *failure);
   data->model_ranks = m;
   data->groups = size / m;
   data->group = rank / m;
