@@ -235,12 +235,11 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
   return inputs;
 }
 
-void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
-                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer, Json &report)
+void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t edges, double macs,
+                         std::vector<LayerStats> const &layers, bool per_layer, Json &report)
 {
-  double const rate = static_cast<double>(num_inputs) * static_cast<double>(network.num_edges()) / infer_seconds;
+  double const rate = static_cast<double>(num_inputs) * static_cast<double>(edges) / infer_seconds;
   std::printf("rate         : %.4e edges/s (inputs x edges / inference seconds)\n", rate);
-  double const macs = useful_multiply_adds(input_nnz, layers, network.layers);
   std::printf("macs         : %.4e useful multiply-adds (nnz of each layer's input x its row degree), %.4e MAC/s\n",
               macs, macs / infer_seconds);
   report["rate_edges_per_second"] = rate;
@@ -317,16 +316,16 @@ Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally)
   return out;
 }
 
-Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz,
-                  Network const &network)
+Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz, std::int64_t edges,
+                  float bias)
 {
   Json out = Json::object();
   out["neurons"] = dataset.neurons;
   out["layers"] = dataset.layers;
   out["inputs"] = num_inputs;
   out["input_nnz"] = input_nnz;
-  out["edges"] = network.num_edges();
-  out["bias"] = network.bias;
+  out["edges"] = edges;
+  out["bias"] = bias;
   out["images"] = dataset.paths.images;
   out["truth"] = dataset.check ? Json(dataset.paths.truth) : Json();
   return out;

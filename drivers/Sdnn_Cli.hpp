@@ -128,8 +128,9 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
 
 /// Prints the `rate` and `macs` lines and, when `per_layer`, one `layer` line per layer; sets the same figures
 /// in `report` (rate_edges_per_second, useful_multiply_adds, multiply_adds_per_second, layers: always).
-void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t input_nnz,
-                         std::vector<LayerStats> const &layers, Network const &network, bool per_layer, Json &report);
+/// `edges`: Σ nnz(W_l) of the whole network; `macs`: the useful multiply-adds (useful_multiply_adds()).
+void print_rate_and_work(double infer_seconds, std::int64_t num_inputs, std::int64_t edges, double macs,
+                         std::vector<LayerStats> const &layers, bool per_layer, Json &report);
 
 /// Prints the `check` line (PASSED, FAILED with the missing and extra rows, or skipped), sets `report`'s
 /// "check" (status passed, failed or skipped; truth file; missing and extra counts) and returns the exit status:
@@ -147,8 +148,8 @@ void write_report(Options const &opts, Json const &report);
 Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally);
 
 /// The `dataset` member of a report: the figures of the `dataset` line and the files.
-Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz,
-                  Network const &network);
+Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz, std::int64_t edges,
+                  float bias);
 
 /// The most host threads the drivers hand to Kokkos: Kokkos 3's OpenMP backend keeps per-thread state for at most
 /// 512 threads (more corrupt its memory: `--threads 600` crashed inside its thread pool).

@@ -88,11 +88,8 @@ std::string join(std::vector<double> const &values, char const *format)
 #if SDNN_ENABLE_MPI
 /// The lines and the report member of a model-parallel inference.
 void print_model_parallel(ModelParallelReport const &mp, std::string const &partitioner, double partition_seconds,
-                          Network const &network, bool per_layer, Json &report)
+                          std::int64_t network_bytes, bool per_layer, Json &report)
 {
-  std::int64_t network_bytes = 0;
-  for (auto const &w : network.layers)
-    network_bytes += (w.num_cols() + 1) * 8 + w.nnz() * 8;
   auto const columns = mp.columns_sent();
   auto const sum = [](std::vector<std::int64_t> const &v)
   { return std::accumulate(v.begin(), v.end(), std::int64_t(0)); };
@@ -345,12 +342,69 @@ int run_infer(int argc, char **argv, int first)
       progress("read layer " + std::to_string(k) + "/" + std::to_string(num_layers));
   };
 #if SDNN_ENABLE_MPI
-  auto const network = load_network(ranks.comm, paths.layers, n, bias, read_options, on_layer);
+  // Model parallelism with a partition known before the weights (block, hashed, a file): each rank receives only
+  // its columns of every layer, so no rank ever holds the whole network. The hypergraph partitioner reads the
+  // whole network: then every rank loads it and keeps its share.
+  bool const distribute = ranks.size > 1 && !reference;
+  bool const model_parallel = distribute && settings.model_ranks > 1;
+  bool const by_columns =
+      model_parallel && (!network_partition_file.empty() || network_partitioner != NetworkPartitioner::hypergraph);
+  int const m = static_cast<int>(settings.model_ranks);
+  auto const partition_seed = static_cast<std::uint64_t>(opts.integer("partition-seed"));
+  std::string const network_partition_label =
+      network_partition_file.empty() ? name(network_partitioner) : "from " + network_partition_file;
+  NetworkPartition network_partition;
+  NetworkPartitionFile partition_file;
+  double partition_seconds = 0.0;
+  // partition(): the network partition of a model-parallel run, timed (the hypergraph's once the network is read).
+  auto const partition_network = [&](std::vector<HostCsc> const *layers)
+  {
+    double const partition_start = now_seconds();
+    if (!network_partition_file.empty()) // read by every rank; a rank that cannot ends every rank
+      ranks.run(
+          [&]
+          {
+            partition_file = read_network_partition(network_partition_file);
+            check_partition_file(network_partition_file, partition_file, n, static_cast<int>(num_layers), m);
+            network_partition = partition_file.partition;
+          });
+    else if (network_partitioner == NetworkPartitioner::hypergraph)
+      network_partition = hypergraph_partition(ranks.comm, *layers, m);
+    else
+      network_partition =
+          simple_network_partition(network_partitioner, n, static_cast<int>(num_layers), m, partition_seed);
+    partition_seconds = max_over_ranks(ranks, now_seconds() - partition_start);
+    progress("network partition: " + network_partition_label + " into " + std::to_string(m) + " parts, " +
+             std::to_string(partition_seconds) + " s");
+  };
+  Network network;
+  if (by_columns)
+  {
+    partition_network(nullptr);
+    network = load_network_columns(ranks.comm, paths.layers, network_partition, bias, read_options, on_layer);
+    if (!network_partition_file.empty())
+    {
+      auto const fingerprint = network_fingerprint(ranks.comm, network.layers, network_partition);
+      ranks.run([&] { check_partition_network(network_partition_file, partition_file, fingerprint); });
+    }
+  }
+  else
+  {
+    network = load_network(ranks.comm, paths.layers, n, bias, read_options, on_layer);
+    if (model_parallel)
+      partition_network(&network.layers);
+  }
+  // Σ nnz(W_l): with the columns spread, the first data group's ranks hold every column once.
+  std::int64_t edges = by_columns && ranks.rank >= m ? 0 : network.num_edges();
+  if (by_columns)
+    MPI_Allreduce(MPI_IN_PLACE, &edges, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
   MPI_Bcast(&num_inputs, 1, MPI_INT64_T, 0, ranks.comm);
   MPI_Allreduce(MPI_IN_PLACE, &note_cache.hits, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
   MPI_Allreduce(MPI_IN_PLACE, &note_cache.writes, 1, MPI_INT64_T, MPI_SUM, ranks.comm);
 #else
   auto const network = load_network(paths.layers, n, bias, read_options, on_layer);
+  std::int64_t const edges = network.num_edges();
+  bool const by_columns = false;
 #endif
   if (!reference && ranks.size > num_inputs)
     throw InputError("there are " + std::to_string(ranks.size) + " ranks but only " + std::to_string(num_inputs) +
@@ -358,30 +412,12 @@ int run_infer(int argc, char **argv, int first)
   double scatter_seconds = 0.0;
 #if SDNN_ENABLE_MPI
   // One rank runs the single-node engine on the images directly: no scatter, no copies of the rows.
-  bool const distribute = ranks.size > 1 && !reference;
-  bool const model_parallel = distribute && settings.model_ranks > 1;
   RowBlock local;
   std::optional<NetworkShare> share;
-  double partition_seconds = 0.0;
-  auto const partition_seed = static_cast<std::uint64_t>(opts.integer("partition-seed"));
-  std::string const network_partition_label =
-      network_partition_file.empty() ? name(network_partitioner) : "from " + network_partition_file;
   if (model_parallel)
   {
-    double const partition_start = now_seconds();
-    int const m = static_cast<int>(settings.model_ranks);
-    NetworkPartition network_partition;
-    if (!network_partition_file.empty()) // read by every rank; a rank that cannot ends every rank
-      ranks.run([&] { network_partition = load_network_partition(network_partition_file, network.layers, m); });
-    else if (network_partitioner == NetworkPartitioner::hypergraph)
-      network_partition = hypergraph_partition(ranks.comm, network.layers, m);
-    else
-      network_partition =
-          simple_network_partition(network_partitioner, n, static_cast<int>(num_layers), m, partition_seed);
-    partition_seconds = max_over_ranks(ranks, now_seconds() - partition_start);
-    progress("network partition: " + network_partition_label + " into " + std::to_string(m) + " parts, " +
-             std::to_string(partition_seconds) + " s");
     share.emplace(ranks.comm, network_partition, network.layers, bias);
+    network = Network(); // the share keeps what it needs
     double const scatter_start = now_seconds();
     local = scatter_rows(0, images, *share, partition, partition_seed);
     scatter_seconds = now_seconds() - scatter_start;
@@ -407,8 +443,7 @@ int run_infer(int argc, char **argv, int first)
                 ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
     std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
                 static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
-                static_cast<long long>(input_nnz), static_cast<long long>(network.num_edges()),
-                static_cast<double>(bias));
+                static_cast<long long>(input_nnz), static_cast<long long>(edges), static_cast<double>(bias));
     std::printf("kernels      : %s (%s multiply-add; best on this CPU: %s)\n", name(active_instruction_set()).c_str(),
                 multiply_add_is_fused() ? "fused" : "unfused", name(best_instruction_set()).c_str());
     std::fflush(stdout);
@@ -419,7 +454,7 @@ int run_infer(int argc, char **argv, int first)
     report["concurrency"] = Kokkos::DefaultExecutionSpace().concurrency();
     report["ranks"] = ranks.size;
     report["mode"] = opts.str("mode");
-    report["dataset"] = dataset_json(dataset, num_inputs, input_nnz, network);
+    report["dataset"] = dataset_json(dataset, num_inputs, input_nnz, edges, bias);
     Json &kernels = report["kernels"] = Json::object();
     kernels["instruction_set"] = name(active_instruction_set());
     kernels["fused_multiply_add"] = multiply_add_is_fused();
@@ -494,6 +529,16 @@ int run_infer(int argc, char **argv, int first)
   }
   double const infer_seconds = max_over_ranks(ranks, now_seconds() - infer_start);
   double const peak_mib = max_over_ranks(ranks, peak_memory_mib());
+  // Useful multiply-adds: Σ over the layers of each input nonzero's row degree; with the network partitioned, the
+  // ranks' multiply-adds on their columns add up to it (every rank has them, from the report).
+  double macs = 0.0;
+#if SDNN_ENABLE_MPI
+  if (model_parallel)
+    for (auto const &r : model_report.ranks)
+      macs += static_cast<double>(std::accumulate(r.work.begin(), r.work.end(), std::int64_t(0)));
+  else
+#endif
+    macs = useful_multiply_adds(input_nnz, result.layers, network.layers);
 
   int status = 0;
   // Rank 0 prints and writes the outputs; a failure there (a full disk, a missing directory) must end every rank,
@@ -514,13 +559,15 @@ int run_infer(int argc, char **argv, int first)
         std::printf(
             "io           : %.3f s (1 image file, %lld layer files%s; %lld from binary cache, %lld cached now)\n",
             io_seconds, static_cast<long long>(num_layers),
-            ranks.size > 1 ? ", each read by one rank and broadcast" : "", static_cast<long long>(note_cache.hits),
-            static_cast<long long>(note_cache.writes));
+            ranks.size == 1 ? ""
+            : by_columns    ? ", each read by one rank, its columns dealt to the ranks that own them"
+                            : ", each read by one rank and broadcast",
+            static_cast<long long>(note_cache.hits), static_cast<long long>(note_cache.writes));
         if (ranks.size > 1 && !reference)
           std::printf("scatter      : %.3f s (input rows dealt to %d ranks, partition %s)\n", scatter_seconds,
                       ranks.size, opts.str("partition").c_str());
         std::printf("inference    : %.3f s%s\n", infer_seconds, ranks.size > 1 ? " (slowest rank)" : "");
-        print_rate_and_work(infer_seconds, num_inputs, input_nnz, result.layers, network, per_layer, report);
+        print_rate_and_work(infer_seconds, num_inputs, edges, macs, result.layers, per_layer, report);
         if (!reference)
         {
           Json &options = report["engine"] = Json::object();
@@ -560,7 +607,8 @@ int run_infer(int argc, char **argv, int first)
                 median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
 #if SDNN_ENABLE_MPI
           if (model_parallel)
-            print_model_parallel(model_report, network_partition_label, partition_seconds, network, per_layer, report);
+            print_model_parallel(model_report, network_partition_label, partition_seconds,
+                                 num_layers * (n + 1) * 8 + edges * 8, per_layer, report);
           else if (distribute)
           {
             std::vector<double> compute;

@@ -115,7 +115,7 @@ int run_partition(int argc, char **argv, int first)
   Json report = Json::object();
   report["sdnn_version"] = SDNN_VERSION_STRING;
   report["ranks"] = ranks.size;
-  report["dataset"] = dataset_json(dataset, 0, 0, network);
+  report["dataset"] = dataset_json(dataset, 0, 0, network.num_edges(), network.bias);
   report["io"] = io_json(io_seconds, dataset.layers, note_cache);
   report["parts"] = parts;
   Json results = Json::array();

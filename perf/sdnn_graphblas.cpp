@@ -306,11 +306,12 @@ int run(int argc, char **argv)
   report["graphblas_version"] =
       std::to_string(version[0]) + "." + std::to_string(version[1]) + "." + std::to_string(version[2]);
   report["threads"] = threads;
-  report["dataset"] = dataset_json(dataset, inputs.num_inputs, inputs.input_nnz, network);
+  report["dataset"] = dataset_json(dataset, inputs.num_inputs, inputs.input_nnz, network.num_edges(), network.bias);
   report["io"] = io_json(io_seconds, num_layers, note_cache);
   report["setup_seconds"] = setup_seconds;
   report["inference_seconds"] = infer_seconds;
-  print_rate_and_work(infer_seconds, inputs.num_inputs, inputs.input_nnz, layers, network, per_layer, report);
+  print_rate_and_work(infer_seconds, inputs.num_inputs, network.num_edges(),
+                      useful_multiply_adds(inputs.input_nnz, layers, network.layers), layers, per_layer, report);
   std::printf("categories   : %zu\n", categories.size());
   report["categories"] = categories.size();
   int const status = print_check(dataset, categories, inputs.truth, report);

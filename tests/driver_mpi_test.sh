@@ -105,6 +105,9 @@ if "hypergraph" in results:
     assert max(results["hypergraph"]["imbalance"]) <= 1.05, results["hypergraph"]["imbalance"]
 PY
 
+mpi 2 infer --dataset "$DATA" --layers 6 --threads 1 --quiet
+expect_pass
+replicated_macs=$(awk '/^macs/ {print $3}' "$OUT")
 for partitioner in block hashed hypergraph; do
   check "model-parallel: 1 group of 2 model ranks, $partitioner network partition"
   mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 2 --network-partition $partitioner --threads 1 --quiet
@@ -113,6 +116,9 @@ for partitioner in block hashed hypergraph; do
   fi
   expect_pass
   grep -q "^model *: 1 data group of 2 model ranks, network partition $partitioner" "$OUT" || fail "no model line"
+  # Block and hashed partitions load each rank's columns only: the same edges and multiply-adds as replicated.
+  grep -q "edges=196608 " "$OUT" || fail "the dataset line lost edges"
+  [[ $(awk '/^macs/ {print $3}' "$OUT") == "$replicated_macs" ]] || fail "multiply-adds differ from the replicated run"
 done
 
 check "2D: 2 data groups of 2 model ranks, data mode, --report holds the exchange"

@@ -160,6 +160,72 @@ TEST(ModelParallel, EachRankStoresItsShareOfTheWeights)
       << share.weight_bytes() << " bytes of " << whole;
 }
 
+TEST(ModelParallel, LoadingOnlyItsColumnsGivesTheSameShareAndAnswer)
+{
+  // The layers written as challenge files (each rank its own copy); every M dividing the ranks.
+  int const size = world_size(), rank = world_rank();
+  auto d = sdnn::test::radix_dataset(1024, 4, 60, 11);
+  d.expected = sdnn::reference_inference(d.inputs, d.layers, d.bias);
+  ASSERT_FALSE(d.expected.categories.empty());
+  sdnn::test::TempDir dir;
+  std::vector<std::string> paths;
+  for (std::size_t l = 0; l < d.layers.size(); ++l)
+  {
+    paths.push_back(dir.file("n1024-l" + std::to_string(l + 1) + ".tsv"));
+    sdnn::write_challenge_layer(paths.back(), d.layers[l]);
+  }
+  sdnn::ReadOptions no_cache;
+  no_cache.use_cache = false;
+  for (int m : {1, 2, 4})
+  {
+    if (size % m != 0)
+      continue;
+    std::string const what = "M=" + std::to_string(m) + " on " + std::to_string(size) + " ranks";
+    auto const partition = sdnn::simple_network_partition(NetworkPartitioner::hashed, 1024, 4, m, 2);
+    auto const columns = sdnn::load_network_columns(MPI_COMM_WORLD, paths, partition, d.bias, no_cache);
+    ASSERT_EQ(columns.layers.size(), d.layers.size()) << what;
+    for (std::size_t l = 0; l < d.layers.size(); ++l)
+    {
+      // Exactly this rank's columns of the layer, nothing else.
+      auto const &got = columns.layers[l], &want = d.layers[l];
+      ASSERT_EQ(got.num_cols(), 1024) << what;
+      for (std::int32_t j = 0; j < 1024; ++j)
+      {
+        bool const mine = partition.owner[l + 1][j] == rank % m;
+        auto const length = got.col_ptr()(j + 1) - got.col_ptr()(j);
+        ASSERT_EQ(length, mine ? want.col_ptr()(j + 1) - want.col_ptr()(j) : 0) << what << " layer " << l << " " << j;
+        for (std::int64_t e = 0; e < length; ++e)
+        {
+          ASSERT_EQ(got.row_idx()(got.col_ptr()(j) + e), want.row_idx()(want.col_ptr()(j) + e)) << what;
+          ASSERT_EQ(got.values()(got.col_ptr()(j) + e), want.values()(want.col_ptr()(j) + e)) << what;
+        }
+      }
+    }
+    EXPECT_EQ(sdnn::network_fingerprint(MPI_COMM_WORLD, columns.layers, partition), sdnn::network_fingerprint(d.layers))
+        << what;
+    sdnn::NetworkShare const from_columns(MPI_COMM_WORLD, partition, columns.layers, d.bias);
+    sdnn::NetworkShare const from_whole(MPI_COMM_WORLD, partition, d.layers, d.bias);
+    EXPECT_EQ(from_columns.weight_bytes(), from_whole.weight_bytes()) << what;
+    EXPECT_EQ(from_columns.predicted_columns(), from_whole.predicted_columns()) << what;
+    auto const rows =
+        sdnn::scatter_rows(0, rank == 0 ? d.inputs : sdnn::HostCsc(), from_columns, sdnn::RowPartition::hashed, 3);
+    auto const got =
+        sdnn::infer_model_parallel(0, Kokkos::DefaultHostExecutionSpace(), rows, from_columns, {}, nullptr);
+    if (rank == 0)
+      sdnn::test::expect_same_result(got, d.expected, what);
+  }
+  // An unreadable layer file ends every rank with the same error.
+  paths[1] = dir.file("missing.tsv");
+  sdnn::test::expect_input_error(
+      [&]
+      {
+        sdnn::load_network_columns(MPI_COMM_WORLD, paths,
+                                   sdnn::simple_network_partition(NetworkPartitioner::block, 1024, 4, 1), d.bias,
+                                   no_cache);
+      },
+      {"missing.tsv"});
+}
+
 TEST(ModelParallel, BadArgumentsAreLogicErrorsOnEveryRank)
 {
   int const size = world_size();

@@ -14,6 +14,7 @@
 #if SDNN_ENABLE_MPI
 
 #include <Sdnn_CscMatrix.hpp>
+#include <Sdnn_Dataset.hpp>
 #include <Sdnn_Hash.hpp>
 #include <Sdnn_Inference.hpp>
 #include <Sdnn_NetworkPartition.hpp>
@@ -23,7 +24,9 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace sdnn
@@ -61,6 +64,16 @@ public:
 private:
   std::shared_ptr<Data const> m_data;
 };
+
+/// Collective over `comm` (P ranks, P a multiple of M = partition.num_parts): the network read as
+/// load_network(comm, ...) reads it (layer k by rank (k - 1) mod P only, through the binary cache), but each rank
+/// receives only the columns of every layer that `partition` gives its model rank (rank mod M): its N × N layers
+/// hold those columns and no others. No rank ever holds more than its share and the layers it reads; pass the
+/// result to NetworkShare, which keeps the same columns.
+/// \throws sdnn::InputError on every rank if any rank could not read one of its files
+Network load_network_columns(MPI_Comm comm, std::vector<std::string> const &layer_paths,
+                             NetworkPartition const &partition, float bias, ReadOptions const &options = {},
+                             std::function<void(int, ReadInfo const &)> const &on_layer = {});
 
 /// Collective over the share's communicator: deals the rows of `matrix` (significant on `root` only) to the data
 /// groups by `partition` and, inside a group, gives each model rank the feature columns it owns (layer 0 of the

@@ -17,6 +17,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,12 @@ RowBlock exchange_rows_on(MPI_Comm comm, RowBlock const &rows, std::vector<int> 
 
 /// broadcast() on sdnn's own communicator.
 HostCsc broadcast_on(MPI_Comm comm, int root, HostCsc const &matrix);
+
+/// The layers this rank reads in a collective load: layer k (0-based) by rank k mod P, the others left empty.
+/// \throws sdnn::InputError on every rank if any rank could not read one of its files
+std::vector<HostCsc> read_own_layers(MPI_Comm comm, std::vector<std::string> const &layer_paths,
+                                     std::int64_t num_neurons, ReadOptions const &options,
+                                     std::function<void(int, ReadInfo const &)> const &on_layer);
 
 /// first_error() on sdnn's own communicator.
 std::optional<std::string> first_error_on(MPI_Comm comm, std::string const &local_error);

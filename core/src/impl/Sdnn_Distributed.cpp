@@ -204,16 +204,16 @@ std::optional<std::string> first_error(MPI_Comm caller, std::string const &local
   return first_error_on(impl::PrivateComm(caller), local_error);
 }
 
-Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
-                     ReadOptions const &options, std::function<void(int, ReadInfo const &)> const &on_layer)
+namespace impl
 {
-  impl::PrivateComm const comm(caller);
+
+std::vector<HostCsc> read_own_layers(MPI_Comm comm, std::vector<std::string> const &layer_paths,
+                                     std::int64_t num_neurons, ReadOptions const &options,
+                                     std::function<void(int, ReadInfo const &)> const &on_layer)
+{
   int const size = comm_size(comm), rank = comm_rank(comm);
   auto const num_layers = static_cast<int>(layer_paths.size());
-  Network network;
-  network.num_neurons = num_neurons;
-  network.bias = bias;
-  network.layers.resize(num_layers);
+  std::vector<HostCsc> layers(num_layers);
   std::string error;
   try
   {
@@ -221,7 +221,7 @@ Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_path
     for (int k = rank; k < num_layers; k += size)
     {
       ReadInfo info;
-      network.layers[k] = read_matrix(layer_paths[k], num_neurons, num_neurons, options, &info);
+      layers[k] = read_matrix(layer_paths[k], num_neurons, num_neurons, options, &info);
       if (on_layer)
         on_layer(k + 1, info);
     }
@@ -232,8 +232,22 @@ Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_path
   }
   if (auto const failure = first_error_on(comm, error))
     throw InputError(*failure);
-  for (int k = 0; k < num_layers; ++k)
-    network.layers[k] = broadcast_on(comm, k % size, network.layers[k]);
+  return layers;
+}
+
+} // namespace impl
+
+Network load_network(MPI_Comm caller, std::vector<std::string> const &layer_paths, std::int64_t num_neurons, float bias,
+                     ReadOptions const &options, std::function<void(int, ReadInfo const &)> const &on_layer)
+{
+  impl::PrivateComm const comm(caller);
+  int const size = comm_size(comm);
+  Network network;
+  network.num_neurons = num_neurons;
+  network.bias = bias;
+  network.layers = impl::read_own_layers(comm, layer_paths, num_neurons, options, on_layer);
+  for (std::size_t k = 0; k < network.layers.size(); ++k)
+    network.layers[k] = broadcast_on(comm, static_cast<int>(k) % size, network.layers[k]);
   return network;
 }
 
@@ -262,7 +276,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
   drop_empty_rows(rows); // rows without a nonzero never come back to life
   InferenceOptions node = options.node;
   node.keep_activations = true; // the surviving rows carry on to the next segment
-  RowInferenceResult result; // its arrays and the rows' trade places every segment: allocated once, not every time
+  RowInferenceResult result;    // its arrays and the rows' trade places every segment: allocated once, not every time
   for (int first = 0; first < num_layers; first += every)
   {
     int const last = std::min(num_layers, first + every);

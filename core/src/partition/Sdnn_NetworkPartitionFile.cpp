@@ -25,20 +25,54 @@ std::string hex(std::uint64_t value)
   return text;
 }
 
+/// The fingerprint of N and L.
+std::uint64_t shape_fingerprint(std::vector<HostCsc> const &layers)
+{
+  std::int64_t const shape[2] = {layers.empty() ? 0 : static_cast<std::int64_t>(layers.front().num_cols()),
+                                 static_cast<std::int64_t>(layers.size())};
+  return impl::checksum(shape, sizeof shape);
+}
+
+/// A sum over the nonempty columns j of each layer l with owner[l + 1][j] == part (every column when `owner` is
+/// null) of a hash of (l, j, the column's row indices): the same whatever the order the columns are visited in or
+/// the ranks they are spread over.
+std::uint64_t columns_fingerprint(std::vector<HostCsc> const &layers,
+                                  std::vector<std::vector<std::int32_t>> const *owner, int part)
+{
+  std::uint64_t sum = 0;
+  for (std::size_t l = 0; l < layers.size(); ++l)
+  {
+    auto const col_ptr = layers[l].col_ptr();
+    auto const row_idx = layers[l].row_idx();
+    for (std::int32_t j = 0; j < layers[l].num_cols(); ++j)
+      if (col_ptr(j + 1) > col_ptr(j) && (owner == nullptr || (*owner)[l + 1][j] == part))
+      {
+        std::uint64_t const where[2] = {l, static_cast<std::uint64_t>(j)};
+        sum += impl::checksum(row_idx.data() + col_ptr(j), (col_ptr(j + 1) - col_ptr(j)) * sizeof(std::int32_t),
+                              impl::checksum(where, sizeof where));
+      }
+  }
+  return sum;
+}
+
 } // namespace
 
 std::uint64_t network_fingerprint(std::vector<HostCsc> const &layers)
 {
-  std::int64_t const shape[2] = {layers.empty() ? 0 : static_cast<std::int64_t>(layers.front().num_cols()),
-                                 static_cast<std::int64_t>(layers.size())};
-  auto hash = impl::checksum(shape, sizeof shape);
-  for (auto const &w : layers)
-  {
-    hash = impl::checksum(w.col_ptr().data(), w.col_ptr().extent(0) * sizeof(*w.col_ptr().data()), hash);
-    hash = impl::checksum(w.row_idx().data(), w.row_idx().extent(0) * sizeof(*w.row_idx().data()), hash);
-  }
-  return hash;
+  return shape_fingerprint(layers) + columns_fingerprint(layers, nullptr, 0);
 }
+
+#if SDNN_ENABLE_MPI
+std::uint64_t network_fingerprint(MPI_Comm comm, std::vector<HostCsc> const &columns, NetworkPartition const &partition)
+{
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  // The ranks of the first data group hold every column once between them.
+  std::uint64_t sum = rank < partition.num_parts ? columns_fingerprint(columns, &partition.owner, rank) : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_UINT64_T, MPI_SUM, comm);
+  return shape_fingerprint(columns) + sum;
+}
+#endif
 
 void write_network_partition(std::string const &path, NetworkPartitionFile const &file)
 {
@@ -124,20 +158,29 @@ NetworkPartitionFile read_network_partition(std::string const &path)
   return out;
 }
 
+void check_partition_file(std::string const &path, NetworkPartitionFile const &file, std::int64_t num_neurons,
+                          int num_layers, int num_parts)
+{
+  auto const &p = file.partition;
+  SDNN_USER_REQUIRE(p.num_neurons == num_neurons && p.num_layers() == num_layers,
+                    path << ": a partition of a network of N=" << p.num_neurons << " L=" << p.num_layers()
+                         << ", this one has N=" << num_neurons << " L=" << num_layers);
+  SDNN_USER_REQUIRE(p.num_parts == num_parts, path << ": a partition into " << p.num_parts << " parts, this run needs "
+                                                   << num_parts << " (one per model rank)");
+}
+
+void check_partition_network(std::string const &path, NetworkPartitionFile const &file, std::uint64_t fingerprint)
+{
+  SDNN_USER_REQUIRE(file.network == fingerprint, path << ": made for another network (fingerprint " << hex(file.network)
+                                                      << ", this network's is " << hex(fingerprint) << ")");
+}
+
 NetworkPartition load_network_partition(std::string const &path, std::vector<HostCsc> const &layers, int num_parts)
 {
   auto file = read_network_partition(path);
-  auto const &p = file.partition;
-  std::int64_t const n = layers.empty() ? 0 : layers.front().num_cols();
-  auto const num_layers = static_cast<int>(layers.size());
-  SDNN_USER_REQUIRE(p.num_neurons == n && p.num_layers() == num_layers,
-                    path << ": a partition of a network of N=" << p.num_neurons << " L=" << p.num_layers()
-                         << ", this one has N=" << n << " L=" << num_layers);
-  SDNN_USER_REQUIRE(p.num_parts == num_parts, path << ": a partition into " << p.num_parts << " parts, this run needs "
-                                                   << num_parts << " (one per model rank)");
-  auto const fingerprint = network_fingerprint(layers);
-  SDNN_USER_REQUIRE(file.network == fingerprint, path << ": made for another network (fingerprint " << hex(file.network)
-                                                      << ", this network's is " << hex(fingerprint) << ")");
+  check_partition_file(path, file, layers.empty() ? 0 : layers.front().num_cols(), static_cast<int>(layers.size()),
+                       num_parts);
+  check_partition_network(path, file, network_fingerprint(layers));
   return std::move(file.partition);
 }
 
