@@ -28,9 +28,9 @@ namespace sdnn
 /// A partition and what it was made for.
 struct NetworkPartitionFile
 {
-  NetworkPartition partition;
-  std::uint64_t network = 0; ///< network_fingerprint() of the layers it was made for
-  std::string partitioner;   ///< how it was made (a partitioner's name), for reports
+  NetworkPartition partition; ///< the owners of every neuron of every layer
+  std::uint64_t network = 0;  ///< network_fingerprint() of the layers it was made for
+  std::string partitioner;    ///< how it was made (a partitioner's name), for reports
 };
 
 /// A 64-bit fingerprint of the structure of `layers` (N, L, every column's row indices): what a partition's
