@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -166,6 +167,14 @@ void add_cache_options(Options &opts)
   opts.add("no-cache", "", "always parse the text files, never read or write the binary cache");
 }
 
+float bias_option(Options const &opts, std::string const &command)
+{
+  double const value = opts.real("bias");
+  if (!std::isfinite(value) || !std::isfinite(static_cast<float>(value)))
+    throw UsageError(command + ": --bias must be a finite number within float range, got " + opts.str("bias"));
+  return static_cast<float>(value);
+}
+
 DatasetOptions parse_dataset_options(Options const &opts, std::string const &command)
 {
   // The input options are absent when only the network was asked for (add_network_options).
@@ -193,7 +202,7 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
   if (given("truth"))
     dataset.paths.truth = opts.str("truth");
   dataset.check = opts.declared("no-check") && !opts.has("no-check");
-  dataset.bias = opts.has("bias") ? static_cast<float>(opts.real("bias")) : challenge_bias(dataset.neurons);
+  dataset.bias = opts.has("bias") ? bias_option(opts, command) : challenge_bias(dataset.neurons);
   dataset.read_options.use_cache = !opts.has("no-cache");
   dataset.read_options.cache_dir = opts.str("cache-dir");
   return dataset;

@@ -87,6 +87,10 @@ struct DatasetOptions
   ReadOptions read_options;     ///< binary cache use
 };
 
+/// The given --bias: a finite number that stays finite as a float (1e39 would become inf).
+/// \throws UsageError starting with `command` for any other value
+float bias_option(Options const &opts, std::string const &command);
+
 /// Reads and checks the dataset options (those of add_dataset_options() or only add_network_options(): then
 /// without a check). \throws UsageError starting with `command` for a bad value;
 /// sdnn::InputError when N has no challenge bias and --bias is absent.

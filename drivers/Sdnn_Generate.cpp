@@ -62,7 +62,7 @@ int run_generate(int argc, char **argv, int first)
   };
   RadixNet const radixnet(n, seed); // validates N
   image_side(n);
-  float const bias = opts.has("bias") ? static_cast<float>(opts.real("bias")) : challenge_bias(n);
+  float const bias = opts.has("bias") ? bias_option(opts, "sdnn generate") : challenge_bias(n);
   auto const idx_path = source == "fashion-mnist" ? std::string(fashion_mnist) : source;
 
   std::ostringstream description;

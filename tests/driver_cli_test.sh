@@ -387,7 +387,8 @@ expect_out 'concurrency 1 '
 expect_out '^steals       : [0-9]+'
 expect_out '^check        : PASSED'
 for bad in "--mode hybrid" "--hash md5" "--kernel fast" "--recruit random" "--tile-rows 0" "--threads 0" \
-  "--threads -1" "--threads abc" "--threads 1.5" "--threads 600" "--sparse-below 0.9" "--threads"; do
+  "--threads -1" "--threads abc" "--threads 1.5" "--threads 600" "--sparse-below 0.9" "--threads" \
+  "--bias nan" "--bias inf" "--bias 1e39"; do
   check "infer $bad exits 2 with one line"
   # shellcheck disable=SC2086
   run "$SDNN" "${INFER[@]}" $bad

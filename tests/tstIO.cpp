@@ -307,6 +307,11 @@ TEST(IOErrors, NonNumericValue)
   expect_input_error([&] { sdnn::read_tsv_matrix(path, 4, 4); }, {at(path, 1), "value", "'abc'", "number"});
   auto const nan = dir.write("nan.tsv", "1\t1\t1\n1\t2\tnan\n");
   expect_input_error([&] { sdnn::read_tsv_matrix(nan, 4, 4); }, {at(nan, 2), "value", "finite"});
+  // Finite as a double, infinite as a float: refused, not read as inf.
+  auto const huge = dir.write("huge.tsv", "1\t1\t1\n2\t2\t-1e39\n");
+  expect_input_error([&] { sdnn::read_tsv_matrix(huge, 4, 4); }, {at(huge, 2), "'-1e39'", "out of float range"});
+  auto const mtx = dir.write("huge.mtx", "%%MatrixMarket matrix coordinate real general\n4 4 1\n1 1 1e39\n");
+  expect_input_error([&] { sdnn::read_matrix_market(mtx, 4, 4); }, {at(mtx, 3), "out of float range"});
 }
 
 TEST(IOErrors, IndexZero)

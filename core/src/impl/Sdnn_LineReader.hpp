@@ -103,6 +103,8 @@ public:
     auto const [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), value);
     if (ec != std::errc() || ptr != f.data() + f.size() || !std::isfinite(value))
       fail(std::string(name) + " '" + std::string(f) + "' is not a finite number");
+    if (!std::isfinite(static_cast<float>(value)))
+      fail(std::string(name) + " '" + std::string(f) + "' is out of float range (at most 3.4e38 in magnitude)");
     return static_cast<float>(value);
   }
 
