@@ -356,7 +356,8 @@ int run_infer(int argc, char **argv, int first)
   NetworkPartition network_partition;
   NetworkPartitionFile partition_file;
   double partition_seconds = 0.0;
-  // partition(): the network partition of a model-parallel run, timed (the hypergraph's once the network is read).
+  // partition_network(): the network partition of a model-parallel run, timed (the hypergraph's once the network is
+  // read: `layers` is null before).
   auto const partition_network = [&](std::vector<HostCsc> const *layers)
   {
     double const partition_start = now_seconds();
@@ -629,10 +630,7 @@ int run_infer(int argc, char **argv, int first)
             d["rows_moved"] = distributed.rows_moved();
             d["bytes_moved"] = distributed.bytes_moved();
             d["max_comm_seconds"] = distributed.max_comm_seconds();
-            Json per_rank = Json::array();
-            for (auto const &r : distributed.ranks)
-              per_rank.push_back(to_json(r));
-            d["ranks"] = std::move(per_rank);
+            d["ranks"] = to_json_array(distributed.ranks);
             if (settings.rebalance_every > 0)
               std::printf("rebalance    : every %lld layers above %.2f: %d checks, %d migrations, %lld rows moved "
                           "(%.2f MiB), max %.3f s in rebalancing\n",

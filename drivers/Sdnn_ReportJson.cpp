@@ -68,10 +68,7 @@ Json to_json(ModelParallelReport const &report)
   out["max_exchange_seconds"] = report.max_exchange_seconds();
   out["max_compute_seconds"] = report.max_compute_seconds();
   out["max_weight_bytes"] = report.max_weight_bytes();
-  Json ranks = Json::array();
-  for (auto const &r : report.ranks)
-    ranks.push_back(to_json(r));
-  out["ranks"] = std::move(ranks);
+  out["ranks"] = to_json_array(report.ranks);
   return out;
 }
 #endif

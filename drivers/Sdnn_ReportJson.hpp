@@ -28,6 +28,15 @@ Json to_json(ModelParallelReport const &report);
 /// One object per layer: layer (1-based), active_rows, nnz.
 Json to_json(std::vector<LayerStats> const &layers);
 
+/// A JSON array of to_json(item) for every item of `items` (e.g. one report per rank).
+template <class T> Json to_json_array(std::vector<T> const &items)
+{
+  Json out = Json::array();
+  for (auto const &item : items)
+    out.push_back(to_json(item));
+  return out;
+}
+
 } // namespace sdnn::cli
 
 #endif
