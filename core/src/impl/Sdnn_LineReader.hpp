@@ -84,6 +84,16 @@ public:
     return value;
   }
 
+  /// An integer in lo..hi.
+  std::int64_t integer_in(std::size_t k, char const *name, std::int64_t lo, std::int64_t hi)
+  {
+    auto const value = integer(k, name);
+    if (value < lo || value > hi)
+      fail(std::string(name) + " " + std::to_string(value) + " is out of range (expected " + std::to_string(lo) + ".." +
+           std::to_string(hi) + ")");
+    return value;
+  }
+
   /// A 1-based index in 1..bound (bound < 0: any positive), returned 0-based.
   std::int64_t index(std::size_t k, char const *name, std::int64_t bound)
   {

@@ -109,17 +109,11 @@ NetworkPartitionFile read_network_partition(std::string const &path)
     reader.fail("format version " + std::string(reader.field(1)) + " is not " + std::to_string(format_version) +
                 " (written by another sdnn)");
   header("neurons");
-  p.num_neurons = reader.integer(1, "neurons");
-  if (p.num_neurons < 1 || p.num_neurons > std::numeric_limits<std::int32_t>::max())
-    reader.fail("neurons " + std::to_string(p.num_neurons) + " is out of range");
+  p.num_neurons = reader.integer_in(1, "neurons", 1, std::numeric_limits<std::int32_t>::max());
   header("layers");
-  auto const layers = reader.integer(1, "layers");
-  if (layers < 0 || layers > 1000000)
-    reader.fail("layers " + std::to_string(layers) + " is out of range");
+  auto const layers = reader.integer_in(1, "layers", 0, 1000000);
   header("parts");
-  auto const parts = reader.integer(1, "parts");
-  if (parts < 1 || parts > p.num_neurons)
-    reader.fail("parts " + std::to_string(parts) + " is out of range (1.." + std::to_string(p.num_neurons) + ")");
+  auto const parts = reader.integer_in(1, "parts", 1, p.num_neurons);
   p.num_parts = static_cast<int>(parts);
   header("partitioner");
   out.partitioner = std::string(reader.field(1));
@@ -137,13 +131,9 @@ NetworkPartitionFile read_network_partition(std::string const &path)
     if (reader.num_fields() == 0)
       continue;
     reader.require_fields(3, "layer, neuron, part");
-    auto const l = reader.integer(0, "layer");
-    if (l < 0 || l > layers)
-      reader.fail("layer " + std::to_string(l) + " is out of range (0.." + std::to_string(layers) + ")");
+    auto const l = reader.integer_in(0, "layer", 0, layers);
     auto const j = reader.index(1, "neuron", p.num_neurons);
-    auto const part = reader.integer(2, "part");
-    if (part < 0 || part >= parts)
-      reader.fail("part " + std::to_string(part) + " is out of range (0.." + std::to_string(parts - 1) + ")");
+    auto const part = reader.integer_in(2, "part", 0, parts - 1);
     if (line_of[l][j] != 0)
       reader.fail("neuron " + std::to_string(j + 1) + " of layer " + std::to_string(l) +
                   " given twice, first on line " + std::to_string(line_of[l][j]));
