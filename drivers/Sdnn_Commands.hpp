@@ -9,6 +9,8 @@ int run_infer(int argc, char **argv, int first);
 int run_generate(int argc, char **argv, int first);
 /// `sdnn partition`: the network cut into parts by each partitioner, and the figures of each cut.
 int run_partition(int argc, char **argv, int first);
+/// `sdnn train`: mini-batch SGD of a sparse network on labelled images.
+int run_train(int argc, char **argv, int first);
 /// `sdnn list WHAT`: the names an option accepts, one per line.
 int run_list(int argc, char **argv, int first);
 } // namespace sdnn::cli

@@ -29,6 +29,7 @@ char const *const usage = "Usage: sdnn COMMAND [OPTIONS]\n"
                           "Commands:\n"
                           "  infer      run inference on a dataset, check the categories, report the rate\n"
                           "  generate   write a challenge-style dataset (RadiX-Net weights, images, truth)\n"
+                          "  train      train a sparse network with SGD on labelled images (Fashion-MNIST)\n"
                           "  partition  cut the network into parts (block, hashed, hypergraph) and compare the cuts\n"
                           "  list       the names an option accepts (modes, hashes, ...), one per line\n"
                           "\n"
@@ -63,6 +64,8 @@ int dispatch(int argc, char **argv)
       return run_infer(argc, argv, 2);
     if (command == "generate")
       return run_generate(argc, argv, 2);
+    if (command == "train")
+      return run_train(argc, argv, 2);
     if (command == "partition")
       return run_partition(argc, argv, 2);
     if (command == "list")

@@ -56,6 +56,19 @@ template <class F> void expect_input_error(F &&f, std::initializer_list<std::str
   }
 }
 
+/// The shape of a small random fan-in network for the training tests.
+inline NetworkShape network_shape(std::int64_t features, std::vector<std::int64_t> hidden, std::int64_t classes,
+                                  std::int64_t fan_in, std::uint64_t seed = 1)
+{
+  NetworkShape shape;
+  shape.features = features;
+  shape.hidden = std::move(hidden);
+  shape.classes = classes;
+  shape.fan_in = fan_in;
+  shape.seed = seed;
+  return shape;
+}
+
 /// A host CSC matrix from 0-based triplets.
 inline HostCsc make_matrix(std::int32_t rows, std::int32_t cols, std::vector<std::int32_t> r,
                            std::vector<std::int32_t> c, std::vector<float> v)

@@ -75,3 +75,19 @@ TEST(Idx, FashionMnistFromDebianWhenInstalled)
   EXPECT_GT(csc.nnz(), 100 * 100);
   EXPECT_LT(csc.nnz(), 100 * 400);
 }
+
+TEST(Idx, ReadsLabelFiles)
+{
+  sdnn::test::TempDir dir;
+  std::string bytes;
+  for (unsigned char b : {0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x04, 3, 1, 4, 1})
+    bytes.push_back(static_cast<char>(b));
+  auto const gz = dir.file("labels-idx1-ubyte.gz");
+  write_gzip(gz, bytes);
+  EXPECT_EQ(sdnn::read_idx_labels(gz), (std::vector<std::uint8_t>{3, 1, 4, 1}));
+  EXPECT_EQ(sdnn::read_idx_labels(gz, 2), (std::vector<std::uint8_t>{3, 1}));
+  auto const cut = dir.write("cut", bytes.substr(0, 10));
+  sdnn::test::expect_input_error([&] { sdnn::read_idx_labels(cut); }, {cut, "truncated", "labels"});
+  auto const images = dir.write("images", idx_bytes(0x803, 3, 2, 4, 24));
+  sdnn::test::expect_input_error([&] { sdnn::read_idx_labels(images); }, {images, "IDX1", "0x00000801"});
+}

@@ -26,6 +26,9 @@
 #include <Sdnn_PreparedNetwork.hpp>
 #include <Sdnn_Reference.hpp>
 #include <Sdnn_RowBlock.hpp>
+#include <Sdnn_TrainableNetwork.hpp>
+#include <Sdnn_TrainedNetworkFile.hpp>
+#include <Sdnn_Training.hpp>
 #include <Sdnn_WorkReport.hpp>
 
 #endif

@@ -1,3 +1,4 @@
+#include "Sdnn_SplitMix64.hpp"
 #include <Sdnn_Generator.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -11,34 +12,7 @@ namespace sdnn
 namespace
 {
 
-/// splitmix64: a small, fully specified generator, so generated data is the same everywhere.
-class SplitMix64
-{
-public:
-  explicit SplitMix64(std::uint64_t seed) : m_state(seed) {}
-  std::uint64_t operator()()
-  {
-    std::uint64_t z = (m_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, bound), by rejection.
-  std::uint64_t below(std::uint64_t bound)
-  {
-    std::uint64_t const limit = ~std::uint64_t(0) - (~std::uint64_t(0) % bound);
-    std::uint64_t x;
-    do
-      x = (*this)();
-    while (x >= limit);
-    return x % bound;
-  }
-  /// Uniform in [0, 1).
-  double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
-
-private:
-  std::uint64_t m_state;
-};
+using impl::SplitMix64;
 
 double sinc(double x)
 {

@@ -1,0 +1,46 @@
+#ifndef SDNN_FIXEDPOINT_HPP
+#define SDNN_FIXEDPOINT_HPP
+
+// The training's reproducible sums: terms rounded (towards zero) to multiples of 2^-32 and added as 64-bit
+// integers, whose addition is associative, so a sum is the same bit for bit whatever the order, the threads, the
+// ranks or the partition that add its terms. Private to the library.
+
+#include <Kokkos_Core.hpp>
+
+#include <cmath>
+#include <cstdint>
+
+namespace sdnn::impl
+{
+
+/// A fixed-point value: an integer count of 2^-32.
+using Fixed = std::int64_t;
+
+/// `x` in fixed point (the product of two floats is exact in double, so the only rounding is this one).
+KOKKOS_INLINE_FUNCTION Fixed to_fixed(double x)
+{
+  return static_cast<Fixed>(x * 0x1p32);
+}
+
+/// The value of `v`.
+KOKKOS_INLINE_FUNCTION double from_fixed(Fixed v)
+{
+  return static_cast<double>(v) * 0x1p-32;
+}
+
+/// |v|, or infinity for NaN: what the divergence checks take the maximum of (a NaN would vanish in a max).
+KOKKOS_INLINE_FUNCTION double magnitude(float v)
+{
+  return v != v ? HUGE_VAL : (v < 0.0f ? -static_cast<double>(v) : v);
+}
+
+/// The largest magnitude a factor of a fixed-point term may have so that sums of `count` products of two such
+/// factors stay within 64 bits: count · bound² · 2^32 <= 2^62.
+inline double fixed_factor_bound(std::int64_t count)
+{
+  return std::sqrt(0x1p30 / static_cast<double>(count < 1 ? 1 : count));
+}
+
+} // namespace sdnn::impl
+
+#endif

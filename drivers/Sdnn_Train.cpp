@@ -1,0 +1,338 @@
+// `sdnn train`: mini-batch SGD of a sparse network on labelled images (Fashion-MNIST from Debian by default), with
+// a line per epoch, a CSV of the curves and a checkpoint after every epoch that `--resume` continues exactly.
+#include "Sdnn_Cli.hpp"
+#include "Sdnn_Commands.hpp"
+#include "Sdnn_Idx.hpp"
+#include "Sdnn_Ranks.hpp"
+
+#include <Sdnn.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace sdnn::cli
+{
+
+namespace
+{
+
+char const *const fashion_mnist_dir = "/usr/share/datasets/fashion-mnist/";
+
+/// How the images become features.
+enum class FeatureKind
+{
+  pixels,    ///< the gray levels scaled to [0, 1]
+  challenge, ///< the challenge's 32 × 32 resampled binary images (1024 features)
+};
+
+/// Labelled images read from a pair of IDX files.
+ClassificationData read_labelled_images(std::string const &images_path, std::string const &labels_path,
+                                        std::int64_t max_count, FeatureKind kind)
+{
+  GrayImages const images = read_idx_images(images_path, max_count);
+  auto const labels = read_idx_labels(labels_path, max_count);
+  SDNN_USER_REQUIRE(static_cast<std::int64_t>(labels.size()) == images.count,
+                    labels_path << ": " << labels.size() << " labels for the " << images.count << " images of "
+                                << images_path);
+  ClassificationData data;
+  data.count = images.count;
+  data.num_classes = 10;
+  data.labels.assign(labels.begin(), labels.end());
+  for (std::int64_t s = 0; s < data.count; ++s)
+    SDNN_USER_REQUIRE(labels[s] < 10,
+                      labels_path << ": label " << int(labels[s]) << " of image " << s + 1 << " is not a class 0..9");
+  if (kind == FeatureKind::pixels)
+  {
+    data.num_features = static_cast<std::int64_t>(images.height) * images.width;
+    data.features.resize(images.pixels.size());
+    for (std::size_t k = 0; k < images.pixels.size(); ++k)
+      data.features[k] = static_cast<float>(images.pixels[k]) / 255.0f;
+  }
+  else
+  {
+    data.num_features = 1024;
+    HostCsc const on = challenge_images(images, data.num_features);
+    data.features.assign(static_cast<std::size_t>(data.count * data.num_features), 0.0f);
+    for (std::int32_t pixel = 0; pixel < on.num_cols(); ++pixel)
+      for (auto k = on.col_ptr()(pixel); k < on.col_ptr()(pixel + 1); ++k)
+        data.features[on.row_idx()(k) * data.num_features + pixel] = on.values()(k);
+  }
+  return data;
+}
+
+std::vector<std::int64_t> parse_widths(std::string const &text)
+{
+  std::vector<std::int64_t> widths;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ','))
+  {
+    char *end = nullptr;
+    long long const w = std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || w < 1 || w > (1 << 24))
+      throw UsageError("sdnn train: --hidden takes widths like 1024,1024,1024 (each 1..16777216), got '" + text + "'");
+    widths.push_back(w);
+  }
+  if (widths.empty())
+    throw UsageError("sdnn train: --hidden needs at least one width");
+  return widths;
+}
+
+std::string csv_header()
+{
+  return "epoch,learning_rate,loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second\n";
+}
+
+std::string csv_line(EpochReport const &r)
+{
+  char line[256];
+  std::snprintf(line, sizeof line, "%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.6f,%.1f\n", r.epoch, r.learning_rate, r.loss,
+                r.train_accuracy, r.test_loss, r.test_accuracy, r.seconds, r.samples_per_second());
+  return line;
+}
+
+/// The options a checkpoint records and a resumed run must keep (given again, they must agree).
+std::vector<std::string> const resumable_options{"features",     "num-train",   "batch-size", "learning-rate",
+                                                 "lr-decay",     "momentum",    "seed",       "train-images",
+                                                 "train-labels", "network-seed"};
+
+} // namespace
+
+int run_train(int argc, char **argv, int first)
+{
+  Ranks const ranks;
+  Options opts("sdnn train",
+               "sdnn train [OPTIONS]\n\n"
+               "Trains a sparse network (fixed sparse topology, a bias per neuron, ReLU hidden layers, softmax\n"
+               "cross-entropy on 10 classes) with mini-batch SGD and momentum on labelled IDX images, by default\n"
+               "Fashion-MNIST from Debian's dataset-fashion-mnist. Prints a line per epoch (loss, train and test\n"
+               "accuracy, samples/s); with --out, saves the network, its momentum and the curves (training.csv)\n"
+               "after every epoch, so that --resume continues the run exactly (the same weights, bit for bit, as\n"
+               "an uninterrupted run). Gradients are summed in fixed point: any thread count gives the same bits.");
+  std::string const fm = fashion_mnist_dir;
+  opts.add("train-images", "FILE", "training images (IDX3, gzip or not)", fm + "train-images-idx3-ubyte.gz");
+  opts.add("train-labels", "FILE", "training labels (IDX1)", fm + "train-labels-idx1-ubyte.gz");
+  opts.add("test-images", "FILE", "test images", fm + "t10k-images-idx3-ubyte.gz");
+  opts.add("test-labels", "FILE", "test labels", fm + "t10k-labels-idx1-ubyte.gz");
+  opts.add("no-test", "", "do not evaluate on test images");
+  opts.add("num-train", "N", "use the first N training images (default: all)");
+  opts.add("num-test", "N", "use the first N test images (default: all)");
+  opts.add("features", "KIND", "pixels (gray levels in [0, 1]) or challenge (32x32 resampled, 1024 features)",
+           "pixels");
+  opts.add("hidden", "W,W,...", "widths of the hidden layers", "1024,1024,1024");
+  opts.add("topology", "NAME", "random (fan-in K per neuron) or radix (RadiX-Net between hidden layers)", "random");
+  opts.add("fan-in", "K", "inputs per hidden neuron (random topology, and the first layer of radix)", "32");
+  opts.add("output-fan-in", "K", "inputs per output neuron (0: all of the last hidden layer)", "0");
+  opts.add("clamp", "Y", "clamp hidden activations at Y (0: none)", "0");
+  opts.add("network-seed", "S", "seed of the topology and of the initial weights", "1");
+  opts.add("epochs", "E", "epochs in total (a resumed run continues up to E)", "10");
+  opts.add("batch-size", "B", "samples per SGD step (1: one sample, the sparse matrix-vector case)", "32");
+  opts.add("learning-rate", "X", "step size of the first epoch", "0.05");
+  opts.add("lr-decay", "X", "step size multiplied by X after every epoch", "0.9");
+  opts.add("momentum", "X", "heavy-ball momentum in [0, 1)", "0.9");
+  opts.add("seed", "S", "seed of the per-epoch shuffles", "1");
+  opts.add("no-shuffle", "", "visit the samples in file order every epoch");
+  opts.add("out", "DIR", "save the network, momentum and curves there after every epoch (replaced atomically)");
+  opts.add("resume", "DIR", "continue the run saved in DIR (its network, momentum and options)");
+  opts.add("threads", "T", "host threads (Kokkos)");
+  add_report_option(opts);
+  opts.add("quiet", "", "no per-epoch lines");
+
+  bool help = false;
+  ranks.run([&] { help = !opts.parse(argc, argv, first); });
+  if (help)
+    return 0;
+  if (ranks.size > 1)
+    throw UsageError("sdnn train: runs on one rank in this version (got " + std::to_string(ranks.size) + ")");
+  check_threads_option(opts, "sdnn train");
+
+  // A resumed run takes the checkpoint's options; the ones given again must agree with them.
+  TrainedNetworkFile resumed;
+  std::map<std::string, std::string> values;
+  std::string previous_csv;
+  if (opts.has("resume"))
+  {
+    std::string const dir = opts.str("resume");
+    resumed = load_trained_network(dir, true);
+    SDNN_USER_REQUIRE(resumed.metadata["checkpoint"] == "yes",
+                      dir << ": a trained network without its momentum; only a checkpoint of `sdnn train --out` "
+                             "can be resumed");
+    for (auto const &option : resumable_options)
+    {
+      auto const it = resumed.metadata.find("option." + option);
+      SDNN_USER_REQUIRE(it != resumed.metadata.end(), dir << "/" << trained_network_metadata << ": no 'option."
+                                                          << option << "' line: not a checkpoint of sdnn train");
+      if (opts.has(option) && opts.str(option) != it->second)
+        throw UsageError("sdnn train: --" + option + " " + opts.str(option) + " disagrees with the checkpoint's " +
+                         it->second + " (" + dir + ")");
+      values[option] = it->second;
+    }
+    auto const csv = std::filesystem::path(dir) / "training.csv";
+    if (std::filesystem::exists(csv))
+      previous_csv = read_file(csv.string());
+  }
+  auto value = [&](std::string const &option) { return values.count(option) ? values[option] : opts.str(option); };
+  auto integer = [&](std::string const &option, long long lo, long long hi)
+  {
+    std::string const text = value(option);
+    char *end = nullptr;
+    long long const v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v < lo || v > hi)
+      throw UsageError("sdnn train: --" + option + " must be an integer in " + std::to_string(lo) + ".." +
+                       std::to_string(hi) + ", got '" + text + "'");
+    return v;
+  };
+  auto real = [&](std::string const &option)
+  {
+    std::string const text = value(option);
+    char *end = nullptr;
+    double const v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v))
+      throw UsageError("sdnn train: --" + option + " must be a finite number, got '" + text + "'");
+    return v;
+  };
+
+  std::string const kind_name = value("features");
+  if (kind_name != "pixels" && kind_name != "challenge")
+    throw UsageError("sdnn train: --features must be pixels or challenge, got '" + kind_name + "'");
+  FeatureKind const kind = kind_name == "pixels" ? FeatureKind::pixels : FeatureKind::challenge;
+  TrainingOptions options;
+  options.epochs = static_cast<int>(integer("epochs", 0, 1000000));
+  options.batch_size = static_cast<int>(integer("batch-size", 1, 4096));
+  options.learning_rate = real("learning-rate");
+  options.learning_rate_decay = real("lr-decay");
+  options.momentum = real("momentum");
+  options.seed = static_cast<std::uint64_t>(integer("seed", 0, std::numeric_limits<long long>::max()));
+  options.shuffle = !opts.has("no-shuffle");
+  if (!(options.learning_rate > 0))
+    throw UsageError("sdnn train: --learning-rate must be positive");
+  if (!(options.learning_rate_decay > 0))
+    throw UsageError("sdnn train: --lr-decay must be positive");
+  if (!(options.momentum >= 0 && options.momentum < 1))
+    throw UsageError("sdnn train: --momentum must be in [0, 1)");
+  std::int64_t const num_train = values.count("num-train") ? integer("num-train", -1, 1LL << 40)
+                                 : opts.has("num-train")   ? integer("num-train", 1, 1LL << 40)
+                                                           : -1;
+  std::int64_t const num_test = opts.has("num-test") ? integer("num-test", 1, 1LL << 40) : -1;
+
+  bool const quiet = opts.has("quiet");
+  auto const train_data = read_labelled_images(value("train-images"), value("train-labels"), num_train, kind);
+  ClassificationData test_data;
+  bool const test = !opts.has("no-test");
+  if (test)
+    test_data = read_labelled_images(opts.str("test-images"), opts.str("test-labels"), num_test, kind);
+
+  TrainableNetwork network;
+  TrainingState state;
+  if (opts.has("resume"))
+  {
+    network = std::move(resumed.network);
+    state = std::move(resumed.state);
+    options.first_epoch = resumed.epochs;
+    SDNN_USER_REQUIRE(resumed.epochs <= options.epochs, opts.str("resume")
+                                                            << ": the checkpoint has " << resumed.epochs
+                                                            << " epochs, more than --epochs " << options.epochs);
+    options.epochs -= resumed.epochs;
+    check_data_fits(train_data, network, opts.str("resume") + " and " + value("train-images"));
+  }
+  else
+  {
+    NetworkShape shape;
+    shape.features = train_data.num_features;
+    shape.hidden = parse_widths(opts.str("hidden"));
+    shape.classes = train_data.num_classes;
+    if (opts.str("topology") == "radix")
+      shape.topology = SparseTopology::radix_net;
+    else if (opts.str("topology") != "random")
+      throw UsageError("sdnn train: --topology must be random or radix, got '" + opts.str("topology") + "'");
+    shape.fan_in = integer("fan-in", 1, 1 << 24);
+    shape.output_fan_in = integer("output-fan-in", 0, 1 << 24);
+    shape.clamp = static_cast<float>(real("clamp"));
+    if (shape.clamp < 0)
+      throw UsageError("sdnn train: --clamp must be >= 0");
+    shape.seed = static_cast<std::uint64_t>(integer("network-seed", 0, std::numeric_limits<long long>::max()));
+    network = draw_network(shape);
+  }
+
+  std::map<std::string, std::string> metadata;
+  for (auto const &option : resumable_options)
+    metadata["option." + option] = option == "num-train" ? std::to_string(num_train) : value(option);
+  metadata["option.shuffle"] = options.shuffle ? "yes" : "no";
+  std::string csv = previous_csv.empty() ? csv_header() : previous_csv;
+  if (!quiet)
+    std::cout << "train    " << train_data.count << " samples of " << train_data.num_features << " features ("
+              << kind_name << "), " << (test ? std::to_string(test_data.count) : std::string("no")) << " test samples\n"
+              << "network  " << network.num_layers() << " layers, " << network.num_parameters() << " parameters, "
+              << "batch " << options.batch_size << ", " << Kokkos::DefaultHostExecutionSpace().concurrency()
+              << " threads"
+              << (options.first_epoch > 0 ? ", resumed after epoch " + std::to_string(options.first_epoch) : "")
+              << std::endl;
+  Json epochs_json = Json::array();
+  double total_seconds = 0.0;
+  std::int64_t total_samples = 0;
+  auto on_epoch = [&](EpochReport const &r)
+  {
+    total_seconds += r.seconds;
+    total_samples += r.samples;
+    csv += csv_line(r);
+    Json e = Json::object();
+    e["epoch"] = r.epoch;
+    e["learning_rate"] = r.learning_rate;
+    e["loss"] = r.loss;
+    e["train_accuracy"] = r.train_accuracy;
+    e["test_loss"] = r.test_loss;
+    e["test_accuracy"] = r.test_accuracy;
+    e["seconds"] = r.seconds;
+    e["samples_per_second"] = r.samples_per_second();
+    epochs_json.push_back(e);
+    if (!quiet)
+    {
+      char line[256];
+      std::snprintf(line, sizeof line, "epoch %3d  loss %.4f  train %.2f%%  test %s  %.0f samples/s  %.1f s  lr %.4g",
+                    r.epoch, r.loss, 100 * r.train_accuracy,
+                    r.test_accuracy >= 0 ? (std::to_string(100 * r.test_accuracy).substr(0, 5) + "%").c_str() : "-",
+                    r.samples_per_second(), r.seconds, r.learning_rate);
+      std::cout << line << std::endl;
+    }
+  };
+  // Checkpoints need the momentum after each epoch: train one epoch at a time.
+  Kokkos::DefaultHostExecutionSpace const space;
+  int const epochs = options.epochs;
+  std::vector<EpochReport> reports;
+  for (int e = 0; e < epochs; ++e)
+  {
+    TrainingOptions one = options;
+    one.epochs = 1;
+    one.first_epoch = options.first_epoch + e;
+    auto const r = train(space, network, train_data, test ? &test_data : nullptr, one, &state, on_epoch);
+    reports.insert(reports.end(), r.begin(), r.end());
+    if (opts.has("out"))
+      save_trained_network(opts.str("out"), network, &state, one.first_epoch + 1, metadata, {{"training.csv", csv}});
+  }
+  if (opts.has("out") && epochs == 0)
+    save_trained_network(opts.str("out"), network, &state, options.first_epoch, metadata, {{"training.csv", csv}});
+
+  Json report = Json::object();
+  report["command"] = "train";
+  report["samples"] = train_data.count;
+  report["features"] = train_data.num_features;
+  report["parameters"] = network.num_parameters();
+  report["batch_size"] = options.batch_size;
+  report["threads"] = Kokkos::DefaultHostExecutionSpace().concurrency();
+  report["epochs"] = epochs_json;
+  report["samples_per_second"] = total_seconds > 0 ? total_samples / total_seconds : 0.0;
+  if (!reports.empty())
+  {
+    report["test_accuracy"] = reports.back().test_accuracy;
+    if (!quiet)
+      std::cout << "rate     " << static_cast<long long>(total_samples / std::max(total_seconds, 1e-9))
+                << " samples/s over " << reports.size() << " epochs (" << total_seconds << " s of steps)\n";
+  }
+  write_report(opts, report);
+  return 0;
+}
+
+} // namespace sdnn::cli
