@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace sdnn::cli
@@ -137,6 +138,15 @@ int run_train(int argc, char **argv, int first)
   opts.add("no-shuffle", "", "visit the samples in file order every epoch");
   opts.add("out", "DIR", "save the network, momentum and curves there after every epoch (replaced atomically)");
   opts.add("resume", "DIR", "continue the run saved in DIR (its network, momentum and options)");
+  opts.add("model-ranks", "M",
+           "MPI: ranks that partition the network among them (P/M data groups of M model ranks, which\n"
+           "split each batch and sum their gradients; 1: every rank holds the whole network)",
+           "1");
+  opts.add("network-partition", "NAME",
+           "MPI, --model-ranks > 1: how the neurons of every layer are dealt to the model ranks: " +
+               joined_names(all_network_partitioners()),
+           partitioner_available(NetworkPartitioner::hypergraph) ? "hypergraph" : "hashed");
+  opts.add("partition-seed", "S", "MPI: key of --network-partition hashed", "1");
   opts.add("threads", "T", "host threads (Kokkos)");
   add_report_option(opts);
   opts.add("quiet", "", "no per-epoch lines");
@@ -145,123 +155,139 @@ int run_train(int argc, char **argv, int first)
   ranks.run([&] { help = !opts.parse(argc, argv, first); });
   if (help)
     return 0;
-  if (ranks.size > 1)
-    throw UsageError("sdnn train: runs on one rank in this version (got " + std::to_string(ranks.size) + ")");
-  check_threads_option(opts, "sdnn train");
-
-  // A resumed run takes the checkpoint's options; the ones given again must agree with them.
-  TrainedNetworkFile resumed;
-  std::map<std::string, std::string> values;
-  std::string previous_csv;
-  if (opts.has("resume"))
-  {
-    std::string const dir = opts.str("resume");
-    resumed = load_trained_network(dir, true);
-    SDNN_USER_REQUIRE(resumed.metadata["checkpoint"] == "yes",
-                      dir << ": a trained network without its momentum; only a checkpoint of `sdnn train --out` "
-                             "can be resumed");
-    for (auto const &option : resumable_options)
-    {
-      auto const it = resumed.metadata.find("option." + option);
-      SDNN_USER_REQUIRE(it != resumed.metadata.end(), dir << "/" << trained_network_metadata << ": no 'option."
-                                                          << option << "' line: not a checkpoint of sdnn train");
-      if (opts.has(option) && opts.str(option) != it->second)
-        throw UsageError("sdnn train: --" + option + " " + opts.str(option) + " disagrees with the checkpoint's " +
-                         it->second + " (" + dir + ")");
-      values[option] = it->second;
-    }
-    auto const csv = std::filesystem::path(dir) / "training.csv";
-    if (std::filesystem::exists(csv))
-      previous_csv = read_file(csv.string());
-  }
-  auto value = [&](std::string const &option) { return values.count(option) ? values[option] : opts.str(option); };
-  auto integer = [&](std::string const &option, long long lo, long long hi)
-  {
-    std::string const text = value(option);
-    char *end = nullptr;
-    long long const v = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || v < lo || v > hi)
-      throw UsageError("sdnn train: --" + option + " must be an integer in " + std::to_string(lo) + ".." +
-                       std::to_string(hi) + ", got '" + text + "'");
-    return v;
-  };
-  auto real = [&](std::string const &option)
-  {
-    std::string const text = value(option);
-    char *end = nullptr;
-    double const v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(v))
-      throw UsageError("sdnn train: --" + option + " must be a finite number, got '" + text + "'");
-    return v;
-  };
-
-  std::string const kind_name = value("features");
-  if (kind_name != "pixels" && kind_name != "challenge")
-    throw UsageError("sdnn train: --features must be pixels or challenge, got '" + kind_name + "'");
-  FeatureKind const kind = kind_name == "pixels" ? FeatureKind::pixels : FeatureKind::challenge;
+  // What every rank sets up alike (a failure on any rank stops them all).
   TrainingOptions options;
-  options.epochs = static_cast<int>(integer("epochs", 0, 1000000));
-  options.batch_size = static_cast<int>(integer("batch-size", 1, 4096));
-  options.learning_rate = real("learning-rate");
-  options.learning_rate_decay = real("lr-decay");
-  options.momentum = real("momentum");
-  options.seed = static_cast<std::uint64_t>(integer("seed", 0, std::numeric_limits<long long>::max()));
-  options.shuffle = !opts.has("no-shuffle");
-  if (!(options.learning_rate > 0))
-    throw UsageError("sdnn train: --learning-rate must be positive");
-  if (!(options.learning_rate_decay > 0))
-    throw UsageError("sdnn train: --lr-decay must be positive");
-  if (!(options.momentum >= 0 && options.momentum < 1))
-    throw UsageError("sdnn train: --momentum must be in [0, 1)");
-  std::int64_t const num_train = values.count("num-train") ? integer("num-train", -1, 1LL << 40)
-                                 : opts.has("num-train")   ? integer("num-train", 1, 1LL << 40)
-                                                           : -1;
-  std::int64_t const num_test = opts.has("num-test") ? integer("num-test", 1, 1LL << 40) : -1;
-
-  bool const quiet = opts.has("quiet");
-  auto const train_data = read_labelled_images(value("train-images"), value("train-labels"), num_train, kind);
-  ClassificationData test_data;
+  ClassificationData train_data, test_data;
   bool const test = !opts.has("no-test");
-  if (test)
-    test_data = read_labelled_images(opts.str("test-images"), opts.str("test-labels"), num_test, kind);
-
+  bool const quiet = opts.has("quiet") || !ranks.root();
   TrainableNetwork network;
   TrainingState state;
-  if (opts.has("resume"))
-  {
-    network = std::move(resumed.network);
-    state = std::move(resumed.state);
-    options.first_epoch = resumed.epochs;
-    SDNN_USER_REQUIRE(resumed.epochs <= options.epochs, opts.str("resume")
-                                                            << ": the checkpoint has " << resumed.epochs
-                                                            << " epochs, more than --epochs " << options.epochs);
-    options.epochs -= resumed.epochs;
-    check_data_fits(train_data, network, opts.str("resume") + " and " + value("train-images"));
-  }
-  else
-  {
-    NetworkShape shape;
-    shape.features = train_data.num_features;
-    shape.hidden = parse_widths(opts.str("hidden"));
-    shape.classes = train_data.num_classes;
-    if (opts.str("topology") == "radix")
-      shape.topology = SparseTopology::radix_net;
-    else if (opts.str("topology") != "random")
-      throw UsageError("sdnn train: --topology must be random or radix, got '" + opts.str("topology") + "'");
-    shape.fan_in = integer("fan-in", 1, 1 << 24);
-    shape.output_fan_in = integer("output-fan-in", 0, 1 << 24);
-    shape.clamp = static_cast<float>(real("clamp"));
-    if (shape.clamp < 0)
-      throw UsageError("sdnn train: --clamp must be >= 0");
-    shape.seed = static_cast<std::uint64_t>(integer("network-seed", 0, std::numeric_limits<long long>::max()));
-    network = draw_network(shape);
-  }
-
   std::map<std::string, std::string> metadata;
-  for (auto const &option : resumable_options)
-    metadata["option." + option] = option == "num-train" ? std::to_string(num_train) : value(option);
-  metadata["option.shuffle"] = options.shuffle ? "yes" : "no";
-  std::string csv = previous_csv.empty() ? csv_header() : previous_csv;
+  std::string csv, kind_name;
+  int model_ranks = 1;
+  std::optional<NetworkPartitioner> partitioner;
+  ranks.run(
+      [&]
+      {
+        check_threads_option(opts, "sdnn train");
+        model_ranks = static_cast<int>(opts.integer("model-ranks"));
+        if (model_ranks < 1 || ranks.size % model_ranks != 0)
+          throw UsageError("sdnn train: --model-ranks must divide the " + std::to_string(ranks.size) + " ranks, got " +
+                           opts.str("model-ranks"));
+        partitioner = parse_network_partitioner(opts.str("network-partition"));
+        if (!partitioner || !partitioner_available(*partitioner))
+          throw UsageError("sdnn train: --network-partition must be one of " +
+                           joined_names(all_network_partitioners()) + " available in this build, got '" +
+                           opts.str("network-partition") + "'");
+
+        // A resumed run takes the checkpoint's options; the ones given again must agree with them.
+        TrainedNetworkFile resumed;
+        std::map<std::string, std::string> values;
+        std::string previous_csv;
+        if (opts.has("resume"))
+        {
+          std::string const dir = opts.str("resume");
+          resumed = load_trained_network(dir, true);
+          SDNN_USER_REQUIRE(resumed.metadata["checkpoint"] == "yes",
+                            dir << ": a trained network without its momentum; only a checkpoint of `sdnn train --out` "
+                                   "can be resumed");
+          for (auto const &option : resumable_options)
+          {
+            auto const it = resumed.metadata.find("option." + option);
+            SDNN_USER_REQUIRE(it != resumed.metadata.end(), dir << "/" << trained_network_metadata << ": no 'option."
+                                                                << option << "' line: not a checkpoint of sdnn train");
+            if (opts.has(option) && opts.str(option) != it->second)
+              throw UsageError("sdnn train: --" + option + " " + opts.str(option) +
+                               " disagrees with the checkpoint's " + it->second + " (" + dir + ")");
+            values[option] = it->second;
+          }
+          auto const csv = std::filesystem::path(dir) / "training.csv";
+          if (std::filesystem::exists(csv))
+            previous_csv = read_file(csv.string());
+        }
+        auto value = [&](std::string const &option)
+        { return values.count(option) ? values[option] : opts.str(option); };
+        auto integer = [&](std::string const &option, long long lo, long long hi)
+        {
+          std::string const text = value(option);
+          char *end = nullptr;
+          long long const v = std::strtoll(text.c_str(), &end, 10);
+          if (text.empty() || *end != '\0' || v < lo || v > hi)
+            throw UsageError("sdnn train: --" + option + " must be an integer in " + std::to_string(lo) + ".." +
+                             std::to_string(hi) + ", got '" + text + "'");
+          return v;
+        };
+        auto real = [&](std::string const &option)
+        {
+          std::string const text = value(option);
+          char *end = nullptr;
+          double const v = std::strtod(text.c_str(), &end);
+          if (text.empty() || *end != '\0' || !std::isfinite(v))
+            throw UsageError("sdnn train: --" + option + " must be a finite number, got '" + text + "'");
+          return v;
+        };
+
+        kind_name = value("features");
+        if (kind_name != "pixels" && kind_name != "challenge")
+          throw UsageError("sdnn train: --features must be pixels or challenge, got '" + kind_name + "'");
+        FeatureKind const kind = kind_name == "pixels" ? FeatureKind::pixels : FeatureKind::challenge;
+        options.epochs = static_cast<int>(integer("epochs", 0, 1000000));
+        options.batch_size = static_cast<int>(integer("batch-size", 1, 4096));
+        options.learning_rate = real("learning-rate");
+        options.learning_rate_decay = real("lr-decay");
+        options.momentum = real("momentum");
+        options.seed = static_cast<std::uint64_t>(integer("seed", 0, std::numeric_limits<long long>::max()));
+        options.shuffle = !opts.has("no-shuffle");
+        if (!(options.learning_rate > 0))
+          throw UsageError("sdnn train: --learning-rate must be positive");
+        if (!(options.learning_rate_decay > 0))
+          throw UsageError("sdnn train: --lr-decay must be positive");
+        if (!(options.momentum >= 0 && options.momentum < 1))
+          throw UsageError("sdnn train: --momentum must be in [0, 1)");
+        std::int64_t const num_train = values.count("num-train") ? integer("num-train", -1, 1LL << 40)
+                                       : opts.has("num-train")   ? integer("num-train", 1, 1LL << 40)
+                                                                 : -1;
+        std::int64_t const num_test = opts.has("num-test") ? integer("num-test", 1, 1LL << 40) : -1;
+
+        train_data = read_labelled_images(value("train-images"), value("train-labels"), num_train, kind);
+        if (test)
+          test_data = read_labelled_images(opts.str("test-images"), opts.str("test-labels"), num_test, kind);
+
+        if (opts.has("resume"))
+        {
+          network = std::move(resumed.network);
+          state = std::move(resumed.state);
+          options.first_epoch = resumed.epochs;
+          SDNN_USER_REQUIRE(resumed.epochs <= options.epochs, opts.str("resume")
+                                                                  << ": the checkpoint has " << resumed.epochs
+                                                                  << " epochs, more than --epochs " << options.epochs);
+          options.epochs -= resumed.epochs;
+          check_data_fits(train_data, network, opts.str("resume") + " and " + value("train-images"));
+        }
+        else
+        {
+          NetworkShape shape;
+          shape.features = train_data.num_features;
+          shape.hidden = parse_widths(opts.str("hidden"));
+          shape.classes = train_data.num_classes;
+          if (opts.str("topology") == "radix")
+            shape.topology = SparseTopology::radix_net;
+          else if (opts.str("topology") != "random")
+            throw UsageError("sdnn train: --topology must be random or radix, got '" + opts.str("topology") + "'");
+          shape.fan_in = integer("fan-in", 1, 1 << 24);
+          shape.output_fan_in = integer("output-fan-in", 0, 1 << 24);
+          shape.clamp = static_cast<float>(real("clamp"));
+          if (shape.clamp < 0)
+            throw UsageError("sdnn train: --clamp must be >= 0");
+          shape.seed = static_cast<std::uint64_t>(integer("network-seed", 0, std::numeric_limits<long long>::max()));
+          network = draw_network(shape);
+        }
+
+        for (auto const &option : resumable_options)
+          metadata["option." + option] = option == "num-train" ? std::to_string(num_train) : value(option);
+        metadata["option.shuffle"] = options.shuffle ? "yes" : "no";
+        csv = previous_csv.empty() ? csv_header() : previous_csv;
+      });
   if (!quiet)
     std::cout << "train    " << train_data.count << " samples of " << train_data.num_features << " features ("
               << kind_name << "), " << (test ? std::to_string(test_data.count) : std::string("no")) << " test samples\n"
@@ -296,10 +322,43 @@ int run_train(int argc, char **argv, int first)
                     r.test_accuracy >= 0 ? (std::to_string(100 * r.test_accuracy).substr(0, 5) + "%").c_str() : "-",
                     r.samples_per_second(), r.seconds, r.learning_rate);
       std::cout << line << std::endl;
+      if (r.predicted_values > 0)
+        std::printf("exchange %3d  expand %lld values, fold %lld values (forward cut x samples %lld, each way), "
+                    "%lld messages, %.2f s\n",
+                    r.epoch, static_cast<long long>(r.expand_values), static_cast<long long>(r.fold_values),
+                    static_cast<long long>(r.predicted_values), static_cast<long long>(r.messages), r.exchange_seconds);
     }
+    e["expand_values"] = r.expand_values;
+    e["fold_values"] = r.fold_values;
+    e["predicted_values"] = r.predicted_values;
+    e["messages"] = r.messages;
+    e["exchange_seconds"] = r.exchange_seconds;
+  };
+  Kokkos::DefaultHostExecutionSpace const space;
+  auto const *test_set = test ? &test_data : nullptr;
+#if SDNN_ENABLE_MPI
+  NetworkPartition partition;
+  bool const distributed = ranks.size > 1;
+  if (distributed)
+  {
+    partition =
+        training_partition(ranks.comm, network, *partitioner, model_ranks, opts.unsigned_integer("partition-seed"));
+    if (!quiet)
+      std::cout << "ranks    " << ranks.size << " = " << ranks.size / model_ranks << " data groups x " << model_ranks
+                << " model ranks, " << name(*partitioner) << " partition" << std::endl;
+  }
+#endif
+  auto save = [&](int epochs_done)
+  {
+    if (opts.has("out"))
+      ranks.run(
+          [&]
+          {
+            if (ranks.root())
+              save_trained_network(opts.str("out"), network, &state, epochs_done, metadata, {{"training.csv", csv}});
+          });
   };
   // Checkpoints need the momentum after each epoch: train one epoch at a time.
-  Kokkos::DefaultHostExecutionSpace const space;
   int const epochs = options.epochs;
   std::vector<EpochReport> reports;
   for (int e = 0; e < epochs; ++e)
@@ -307,13 +366,18 @@ int run_train(int argc, char **argv, int first)
     TrainingOptions one = options;
     one.epochs = 1;
     one.first_epoch = options.first_epoch + e;
-    auto const r = train(space, network, train_data, test ? &test_data : nullptr, one, &state, on_epoch);
+#if SDNN_ENABLE_MPI
+    auto const r = distributed
+                       ? train(space, ranks.comm, partition, network, train_data, test_set, one, &state, on_epoch)
+                       : train(space, network, train_data, test_set, one, &state, on_epoch);
+#else
+    auto const r = train(space, network, train_data, test_set, one, &state, on_epoch);
+#endif
     reports.insert(reports.end(), r.begin(), r.end());
-    if (opts.has("out"))
-      save_trained_network(opts.str("out"), network, &state, one.first_epoch + 1, metadata, {{"training.csv", csv}});
+    save(one.first_epoch + 1);
   }
-  if (opts.has("out") && epochs == 0)
-    save_trained_network(opts.str("out"), network, &state, options.first_epoch, metadata, {{"training.csv", csv}});
+  if (epochs == 0)
+    save(options.first_epoch);
 
   Json report = Json::object();
   report["command"] = "train";
@@ -331,7 +395,12 @@ int run_train(int argc, char **argv, int first)
       std::cout << "rate     " << static_cast<long long>(total_samples / std::max(total_seconds, 1e-9))
                 << " samples/s over " << reports.size() << " epochs (" << total_seconds << " s of steps)\n";
   }
-  write_report(opts, report);
+  ranks.run(
+      [&]
+      {
+        if (ranks.root())
+          write_report(opts, report);
+      });
   return 0;
 }
 

@@ -56,6 +56,26 @@ template <class F> void expect_input_error(F &&f, std::initializer_list<std::str
   }
 }
 
+/// `count` samples of `features` values in [0, 1) with labels drawn uniformly, from a fixed LCG.
+inline ClassificationData random_data(std::int64_t count, std::int64_t features, int classes, std::uint32_t seed)
+{
+  ClassificationData data;
+  data.count = count;
+  data.num_features = features;
+  data.num_classes = classes;
+  std::uint32_t state = seed;
+  auto next = [&]
+  {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (std::int64_t i = 0; i < count * features; ++i)
+    data.features.push_back(static_cast<float>(next() % 1000) / 1000.0f);
+  for (std::int64_t s = 0; s < count; ++s)
+    data.labels.push_back(static_cast<std::int32_t>(next() % classes));
+  return data;
+}
+
 /// The shape of a small random fan-in network for the training tests.
 inline NetworkShape network_shape(std::int64_t features, std::vector<std::int64_t> hidden, std::int64_t classes,
                                   std::int64_t fan_in, std::uint64_t seed = 1)

@@ -12,25 +12,7 @@ using sdnn::NetworkShape;
 using sdnn::TrainableNetwork;
 using Space = Kokkos::DefaultHostExecutionSpace;
 
-/// `count` samples of `features` values in [0, 1) with labels drawn uniformly, from a fixed LCG.
-ClassificationData random_data(std::int64_t count, std::int64_t features, int classes, std::uint32_t seed)
-{
-  ClassificationData data;
-  data.count = count;
-  data.num_features = features;
-  data.num_classes = classes;
-  std::uint32_t state = seed;
-  auto next = [&]
-  {
-    state = state * 1664525u + 1013904223u;
-    return state >> 8;
-  };
-  for (std::int64_t i = 0; i < count * features; ++i)
-    data.features.push_back(static_cast<float>(next() % 1000) / 1000.0f);
-  for (std::int64_t s = 0; s < count; ++s)
-    data.labels.push_back(static_cast<std::int32_t>(next() % classes));
-  return data;
-}
+using sdnn::test::random_data;
 
 /// Two well-separated classes: class c lights features [c·F/2, (c+1)·F/2) more than the others.
 ClassificationData separable_data(std::int64_t count, std::int64_t features)

@@ -14,6 +14,7 @@
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Dataset.hpp>
 #include <Sdnn_Distributed.hpp>
+#include <Sdnn_DistributedTraining.hpp>
 #include <Sdnn_Error.hpp>
 #include <Sdnn_Generator.hpp>
 #include <Sdnn_Hash.hpp>

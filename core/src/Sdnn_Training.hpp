@@ -58,6 +58,14 @@ struct EpochReport
   double test_loss = -1.0;     ///< mean cross-entropy on the test samples (-1: no test)
   double seconds = 0.0;        ///< time of the epoch's steps (evaluation excluded)
   std::int64_t samples = 0;    ///< samples trained on
+  /// Distributed training (zero on one rank), summed over the ranks: activations sent by the forward exchanges
+  /// (expand), fixed-point error sums sent by the backward exchanges (fold), and what the partition predicts for
+  /// each: Σ over layers l >= 2 of the forward cut (columns of Y_{l-1} sent per sample) times the samples.
+  std::int64_t expand_values = 0;
+  std::int64_t fold_values = 0;      ///< see expand_values
+  std::int64_t predicted_values = 0; ///< see expand_values
+  std::int64_t messages = 0;         ///< point-to-point messages of the expands and folds
+  double exchange_seconds = 0.0;     ///< the slowest rank's time in the expands, folds and logit sharing
   /// Samples trained on per second of steps.
   double samples_per_second() const { return seconds > 0 ? static_cast<double>(samples) / seconds : 0.0; }
 };

@@ -7,6 +7,8 @@
 #include <Sdnn_ModelParallel.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 
+#include "Sdnn_ExchangePlan.hpp"
+
 #include <mpi.h>
 
 #include <cstdint>
@@ -14,32 +16,6 @@
 
 namespace sdnn
 {
-
-/// How the activations of Y_{l-1} reach the ranks that read them in layer l. Columns of Y_{l-1} are numbered by
-/// this rank's owned neurons of layer l-1 (ascending global id), inputs of layer l by its needed neurons.
-struct ExchangePlan
-{
-  /// Per owned column c of layer l-1: its position among this rank's own inputs of layer l, or -1.
-  std::vector<std::int32_t> self;
-  /// Per owned column c: its sends [dest_ptr[c], dest_ptr[c+1]) to (dest_rank, dest_pos): the model rank and the
-  /// column's position in what this rank sends it.
-  std::vector<std::int64_t> dest_ptr;
-  std::vector<std::int32_t> dest_rank;
-  std::vector<std::int32_t> dest_pos;
-  /// Per model rank q: the columns sent to q (send_count[q], all to one message) and received from q.
-  std::vector<std::int64_t> send_count;
-  std::vector<std::int64_t> recv_ptr; ///< [M + 1]: columns from q are recv_pos[recv_ptr[q], recv_ptr[q+1])
-  std::vector<std::int32_t> recv_pos; ///< input position of each column received, in the sender's order
-};
-
-/// Position of each listed neuron in `list` (-1 for the others), over `n` neurons.
-inline std::vector<std::int32_t> positions(std::vector<std::int32_t> const &list, std::int64_t n)
-{
-  std::vector<std::int32_t> out(n, -1);
-  for (std::size_t k = 0; k < list.size(); ++k)
-    out[list[k]] = static_cast<std::int32_t>(k);
-  return out;
-}
 
 struct NetworkShare::Data
 {

@@ -4,85 +4,141 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace sdnn::impl
 {
 
+namespace
+{
+
+/// A device copy of a host vector.
+template <class T, class MemorySpace> Kokkos::View<T *, MemorySpace> to_view(std::vector<T> const &v, char const *label)
+{
+  Kokkos::View<T *, MemorySpace> view(std::string(label), v.size());
+  auto host = Kokkos::create_mirror_view(view);
+  std::copy(v.begin(), v.end(), host.data());
+  Kokkos::deep_copy(view, host);
+  return view;
+}
+
+} // namespace
+
 template <class ExecutionSpace>
 SgdTrainer<ExecutionSpace>::SgdTrainer(ExecutionSpace const &space, TrainableNetwork const &network, int max_batch,
-                                       TrainingState const *state)
-    : m_space(space), m_max_batch(max_batch), m_clamp(network.clamp)
+                                       TrainingState const *state, std::vector<std::vector<std::int32_t>> const &owned,
+                                       TrainingCommunication<ExecutionSpace> *comm)
+    : m_space(space), m_comm(comm), m_max_batch(max_batch), m_whole(owned.empty()), m_clamp(network.clamp)
 {
   check_network_shapes(network);
   SDNN_REQUIRE(max_batch >= 1, "batch size " << max_batch);
+  (void)comm;
+  int const num_layers = network.num_layers();
+  SDNN_REQUIRE(m_whole || static_cast<int>(owned.size()) == num_layers,
+               "owned neurons of " << owned.size() << " layers");
   bool const has_state = state != nullptr && !state->weight_velocity.empty();
   if (has_state)
-    SDNN_USER_REQUIRE(static_cast<int>(state->weight_velocity.size()) == network.num_layers() &&
-                          static_cast<int>(state->bias_velocity.size()) == network.num_layers(),
+    SDNN_USER_REQUIRE(static_cast<int>(state->weight_velocity.size()) == num_layers &&
+                          static_cast<int>(state->bias_velocity.size()) == num_layers,
                       "the training state has " << state->weight_velocity.size() << " layers, the network "
-                                                << network.num_layers());
-  std::int64_t largest_fan_out = 1;
-  m_features = Activations("Sdnn::SgdTrainer::features", network.num_features(), max_batch);
-  for (int l = 0; l < network.num_layers(); ++l)
+                                                << num_layers);
+  std::int64_t largest_fan_out = 1; // over the whole network: the folded sums add every rank's terms
+  for (int l = 0; l < num_layers; ++l)
   {
     HostCsc const &w = network.weights[l];
-    Layer layer;
-    layer.inputs = w.num_rows();
-    layer.outputs = w.num_cols();
-    auto const nnz = w.nnz();
-    layer.col_ptr = Kokkos::create_mirror_view_and_copy(memory_space(), w.col_ptr());
-    layer.row = Kokkos::create_mirror_view_and_copy(memory_space(), w.row_idx());
-    layer.weight = Kokkos::View<float *, memory_space>("Sdnn::SgdTrainer::weight", nnz);
-    Kokkos::deep_copy(layer.weight, w.values());
-    layer.bias = Kokkos::View<float *, memory_space>("Sdnn::SgdTrainer::bias", layer.outputs);
-    auto bias_host = Kokkos::create_mirror_view(layer.bias);
-    std::copy(network.biases[l].begin(), network.biases[l].end(), bias_host.data());
-    Kokkos::deep_copy(layer.bias, bias_host);
+    std::vector<std::int64_t> fan_out(w.num_rows(), 0);
+    for (std::int64_t k = 0; k < w.nnz(); ++k)
+      largest_fan_out = std::max(largest_fan_out, ++fan_out[w.row_idx()(k)]);
 
-    // The transpose of the pattern: row i's nonzeros in ascending column order.
-    auto row_ptr = Kokkos::View<std::int64_t *, Kokkos::HostSpace>("Sdnn::SgdTrainer::row_ptr", layer.inputs + 1);
-    for (std::int64_t k = 0; k < nnz; ++k)
-      ++row_ptr(w.row_idx()(k) + 1);
-    for (std::int64_t i = 0; i < layer.inputs; ++i)
+    Layer layer;
+    if (m_whole)
     {
-      largest_fan_out = std::max(largest_fan_out, row_ptr(i + 1));
-      row_ptr(i + 1) += row_ptr(i);
+      layer.owned.resize(w.num_cols());
+      std::iota(layer.owned.begin(), layer.owned.end(), 0);
+      layer.needed.resize(w.num_rows()); // every input, so that Y_{l-1} is the input itself
+      std::iota(layer.needed.begin(), layer.needed.end(), 0);
     }
-    auto row_entry = Kokkos::View<std::int64_t *, Kokkos::HostSpace>("Sdnn::SgdTrainer::row_entry", nnz);
-    auto row_column = Kokkos::View<std::int32_t *, Kokkos::HostSpace>("Sdnn::SgdTrainer::row_column", nnz);
-    std::vector<std::int64_t> next(row_ptr.data(), row_ptr.data() + layer.inputs);
-    for (std::int64_t j = 0; j < layer.outputs; ++j)
+    else
+    {
+      layer.owned = owned[l];
+      std::vector<char> read(w.num_rows(), 0);
+      for (auto const j : layer.owned)
+        for (auto k = w.col_ptr()(j); k < w.col_ptr()(j + 1); ++k)
+          read[w.row_idx()(k)] = 1;
+      for (std::int32_t i = 0; i < w.num_rows(); ++i)
+        if (read[i])
+          layer.needed.push_back(i);
+    }
+    layer.inputs = static_cast<std::int64_t>(layer.needed.size());
+    layer.outputs = static_cast<std::int64_t>(layer.owned.size());
+    std::vector<std::int32_t> position(w.num_rows(), -1);
+    for (std::size_t p = 0; p < layer.needed.size(); ++p)
+      position[layer.needed[p]] = static_cast<std::int32_t>(p);
+
+    // The owned columns, rows renumbered (ascending global id stays ascending), and their momentum.
+    std::vector<std::int64_t> col_ptr{0};
+    std::vector<std::int32_t> rows;
+    std::vector<float> weights, velocity, bias, bias_velocity;
+    for (auto const j : layer.owned)
+    {
       for (auto k = w.col_ptr()(j); k < w.col_ptr()(j + 1); ++k)
       {
-        auto const at = next[w.row_idx()(k)]++;
-        row_entry(at) = k;
-        row_column(at) = static_cast<std::int32_t>(j);
+        rows.push_back(position[w.row_idx()(k)]);
+        weights.push_back(w.values()(k));
+        velocity.push_back(has_state ? state->weight_velocity[l].at(k) : 0.0f);
       }
-    layer.row_ptr = Kokkos::create_mirror_view_and_copy(memory_space(), row_ptr);
-    layer.row_entry = Kokkos::create_mirror_view_and_copy(memory_space(), row_entry);
-    layer.row_column = Kokkos::create_mirror_view_and_copy(memory_space(), row_column);
-
-    layer.weight_velocity = Kokkos::View<float *, memory_space>("Sdnn::SgdTrainer::weight_velocity", nnz);
-    layer.bias_velocity = Kokkos::View<float *, memory_space>("Sdnn::SgdTrainer::bias_velocity", layer.outputs);
-    if (has_state)
-    {
-      SDNN_USER_REQUIRE(static_cast<std::int64_t>(state->weight_velocity[l].size()) == nnz &&
-                            static_cast<std::int64_t>(state->bias_velocity[l].size()) == layer.outputs,
-                        "the training state of layer " << l + 1 << " does not fit the network");
-      Kokkos::deep_copy(layer.weight_velocity, Kokkos::View<float const *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                                   state->weight_velocity[l].data(), nnz));
-      Kokkos::deep_copy(layer.bias_velocity, Kokkos::View<float const *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                                 state->bias_velocity[l].data(), layer.outputs));
+      col_ptr.push_back(static_cast<std::int64_t>(rows.size()));
+      bias.push_back(network.biases[l][j]);
+      bias_velocity.push_back(has_state ? state->bias_velocity[l].at(j) : 0.0f);
     }
-    layer.weight_gradient = Kokkos::View<Fixed *, memory_space>("Sdnn::SgdTrainer::weight_gradient", nnz);
-    layer.bias_gradient = Kokkos::View<Fixed *, memory_space>("Sdnn::SgdTrainer::bias_gradient", layer.outputs);
+    if (has_state)
+      SDNN_USER_REQUIRE(static_cast<std::int64_t>(state->weight_velocity[l].size()) == w.nnz() &&
+                            static_cast<std::int64_t>(state->bias_velocity[l].size()) == w.num_cols(),
+                        "the training state of layer " << l + 1 << " does not fit the network");
+    auto const nnz = static_cast<std::int64_t>(rows.size());
+    layer.col_ptr = to_view<std::int64_t, memory_space>(col_ptr, "Sdnn::SgdTrainer::col_ptr");
+    layer.row = to_view<std::int32_t, memory_space>(rows, "Sdnn::SgdTrainer::row");
+    layer.weight = to_view<float, memory_space>(weights, "Sdnn::SgdTrainer::weight");
+    layer.bias = to_view<float, memory_space>(bias, "Sdnn::SgdTrainer::bias");
+    layer.weight_velocity = to_view<float, memory_space>(velocity, "Sdnn::SgdTrainer::weight_velocity");
+    layer.bias_velocity = to_view<float, memory_space>(bias_velocity, "Sdnn::SgdTrainer::bias_velocity");
+
+    // The transpose of the local pattern: input i's nonzeros in ascending column order.
+    std::vector<std::int64_t> row_ptr(layer.inputs + 1, 0);
+    for (auto const r : rows)
+      ++row_ptr[r + 1];
+    std::partial_sum(row_ptr.begin(), row_ptr.end(), row_ptr.begin());
+    std::vector<std::int64_t> row_entry(nnz);
+    std::vector<std::int32_t> row_column(nnz);
+    std::vector<std::int64_t> next(row_ptr.begin(), row_ptr.end() - 1);
+    for (std::int64_t c = 0; c < layer.outputs; ++c)
+      for (auto k = col_ptr[c]; k < col_ptr[c + 1]; ++k)
+      {
+        auto const at = next[rows[k]]++;
+        row_entry[at] = k;
+        row_column[at] = static_cast<std::int32_t>(c);
+      }
+    layer.row_ptr = to_view<std::int64_t, memory_space>(row_ptr, "Sdnn::SgdTrainer::row_ptr");
+    layer.row_entry = to_view<std::int64_t, memory_space>(row_entry, "Sdnn::SgdTrainer::row_entry");
+    layer.row_column = to_view<std::int32_t, memory_space>(row_column, "Sdnn::SgdTrainer::row_column");
+
+    layer.gradient = Kokkos::View<Fixed *, memory_space>("Sdnn::SgdTrainer::gradient", nnz + layer.outputs);
+    layer.input =
+        m_whole && l > 0 ? m_layers[l - 1].y : Activations("Sdnn::SgdTrainer::input", layer.inputs, max_batch);
     layer.y = Activations("Sdnn::SgdTrainer::y", layer.outputs, max_batch);
     layer.delta = Activations("Sdnn::SgdTrainer::delta", layer.outputs, max_batch);
     if (l > 0)
+    {
       layer.partial = FixedRows("Sdnn::SgdTrainer::partial", layer.inputs, max_batch);
-    m_layers.push_back(layer);
+      // On one rank the inputs of W_l are the neurons of layer l-1 in order: the partial sums are the sums.
+      m_sums.push_back(m_whole ? layer.partial
+                               : FixedRows("Sdnn::SgdTrainer::sums", m_layers[l - 1].outputs, max_batch));
+    }
+    m_layers.push_back(std::move(layer));
   }
-  m_factor_bound = fixed_factor_bound(std::max<std::int64_t>(largest_fan_out, max_batch));
+  m_factor_bound = fixed_factor_bound(std::max<std::int64_t>(largest_fan_out, 4096));
+  m_logits = m_whole ? m_layers.back().y : Activations("Sdnn::SgdTrainer::logits", network.num_classes(), max_batch);
+  m_owned_classes = to_view<std::int32_t, memory_space>(m_layers.back().owned, "Sdnn::SgdTrainer::owned_classes");
   m_label_view = Kokkos::View<std::int32_t *, memory_space>("Sdnn::SgdTrainer::labels", max_batch);
   m_loss_view = Kokkos::View<double *, memory_space>("Sdnn::SgdTrainer::loss", max_batch);
   m_predicted_view = Kokkos::View<std::int32_t *, memory_space>("Sdnn::SgdTrainer::predicted", max_batch);
@@ -91,22 +147,22 @@ SgdTrainer<ExecutionSpace>::SgdTrainer(ExecutionSpace const &space, TrainableNet
 template <class ExecutionSpace>
 void SgdTrainer<ExecutionSpace>::load_batch(ClassificationData const &data, std::int64_t const *ids, int count)
 {
-  SDNN_REQUIRE(count >= 1 && count <= m_max_batch, "batch of " << count << " samples, at most " << m_max_batch);
+  SDNN_REQUIRE(count >= 0 && count <= m_max_batch, "batch of " << count << " samples, at most " << m_max_batch);
   m_batch = count;
   m_labels.assign(count, 0);
   auto labels_host = Kokkos::create_mirror_view(m_label_view);
   for (int s = 0; s < count; ++s)
     labels_host(s) = m_labels[s] = data.labels[ids[s]];
   Kokkos::deep_copy(m_space, m_label_view, labels_host);
-  auto features_host = Kokkos::create_mirror_view(m_features);
-  std::int64_t const num_features = data.num_features;
+  Layer const &first = m_layers.front();
+  auto features_host = Kokkos::create_mirror_view(first.input);
   for (int s = 0; s < count; ++s)
   {
-    float const *sample = data.features.data() + ids[s] * num_features;
-    for (std::int64_t f = 0; f < num_features; ++f)
-      features_host(f, s) = sample[f];
+    float const *sample = data.features.data() + ids[s] * data.num_features;
+    for (std::int64_t p = 0; p < first.inputs; ++p)
+      features_host(p, s) = sample[first.needed[p]];
   }
-  Kokkos::deep_copy(m_space, m_features, features_host);
+  Kokkos::deep_copy(m_space, first.input, features_host);
 }
 
 template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::forward()
@@ -117,11 +173,13 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::forward()
   for (std::size_t l = 0; l < m_layers.size(); ++l)
   {
     Layer const &layer = m_layers[l];
+    if (!m_whole && l > 0)
+      m_comm->expand(static_cast<int>(l), m_layers[l - 1].y, layer.input, batch);
     auto const col_ptr = layer.col_ptr;
     auto const row = layer.row;
     auto const weight = layer.weight;
     auto const bias = layer.bias;
-    auto const x = input_of(static_cast<int>(l));
+    auto const x = layer.input;
     auto const y = layer.y;
     bool const hidden = l + 1 < m_layers.size();
     double layer_largest = 0.0;
@@ -157,35 +215,53 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::forward()
 template <class ExecutionSpace> void SgdTrainer<ExecutionSpace>::softmax_errors()
 {
   Layer &last = m_layers.back();
-  auto const y = last.y;
+  auto const logits = m_logits;
+  int const batch = m_batch;
+  if (!m_whole)
+  {
+    // Every rank of the group computes the softmax of every class: its own logits, then everybody's.
+    auto const y = last.y;
+    auto const owned = m_owned_classes;
+    Kokkos::deep_copy(m_space, logits, 0.0f);
+    Kokkos::parallel_for(
+        "Sdnn::SgdTrainer::own_logits", Policy(m_space, 0, last.outputs), KOKKOS_LAMBDA(std::int64_t c) {
+          for (int s = 0; s < batch; ++s)
+            logits(owned(c), s) = y(c, s);
+        });
+    m_space.fence();
+    m_comm->share_logits(logits, batch);
+  }
   auto const delta = last.delta;
+  auto const owned = m_owned_classes;
   auto const labels = m_label_view;
   auto const loss = m_loss_view;
   auto const predicted = m_predicted_view;
-  std::int64_t const classes = last.outputs;
+  auto const classes = static_cast<std::int64_t>(logits.extent(0));
+  std::int64_t const owned_classes = last.outputs;
   Kokkos::parallel_for(
-      "Sdnn::SgdTrainer::softmax", Policy(m_space, 0, m_batch), KOKKOS_LAMBDA(std::int64_t s) {
+      "Sdnn::SgdTrainer::softmax", Policy(m_space, 0, batch), KOKKOS_LAMBDA(std::int64_t s) {
         std::int32_t best = 0;
         for (std::int64_t c = 1; c < classes; ++c)
-          if (y(c, s) > y(best, s))
+          if (logits(c, s) > logits(best, s))
             best = static_cast<std::int32_t>(c);
-        double const top = y(best, s);
+        double const top = logits(best, s);
         double sum = 0.0;
         for (std::int64_t c = 0; c < classes; ++c)
-          sum += std::exp(static_cast<double>(y(c, s)) - top);
+          sum += std::exp(static_cast<double>(logits(c, s)) - top);
         double const log_sum = std::log(sum);
-        for (std::int64_t c = 0; c < classes; ++c)
+        for (std::int64_t c = 0; c < owned_classes; ++c)
         {
-          double const p = std::exp(static_cast<double>(y(c, s)) - top - log_sum);
-          delta(c, s) = static_cast<float>(p - (c == labels(s) ? 1.0 : 0.0));
+          auto const g = owned(c);
+          double const p = std::exp(static_cast<double>(logits(g, s)) - top - log_sum);
+          delta(c, s) = static_cast<float>(p - (g == labels(s) ? 1.0 : 0.0));
         }
-        loss(s) = log_sum - (static_cast<double>(y(labels(s), s)) - top);
+        loss(s) = log_sum - (static_cast<double>(logits(labels(s), s)) - top);
         predicted(s) = best;
       });
   auto loss_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss);
   auto predicted_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), predicted);
-  m_sample_loss.assign(loss_host.data(), loss_host.data() + m_batch);
-  m_predicted.assign(predicted_host.data(), predicted_host.data() + m_batch);
+  m_sample_loss.assign(loss_host.data(), loss_host.data() + batch);
+  m_predicted.assign(predicted_host.data(), predicted_host.data() + batch);
 }
 
 template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
@@ -199,9 +275,9 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
     auto const col_ptr = layer.col_ptr;
     auto const row = layer.row;
     auto const delta = layer.delta;
-    auto const x = input_of(l);
-    auto const weight_gradient = layer.weight_gradient;
-    auto const bias_gradient = layer.bias_gradient;
+    auto const x = layer.input;
+    auto const gradient = layer.gradient;
+    std::int64_t const nnz = layer.weight.extent(0);
     // dLoss/dW(i, j) = Σ_s delta(j, s)·x(i, s) and dLoss/db(j) = Σ_s delta(j, s), on the nonzeros only.
     Kokkos::parallel_for(
         "Sdnn::SgdTrainer::gradients", Policy(m_space, 0, layer.outputs), KOKKOS_LAMBDA(std::int64_t j) {
@@ -209,29 +285,31 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
           Fixed b = 0;
           for (int s = 0; s < batch; ++s)
             b += to_fixed(dj[s]);
-          bias_gradient(j) = b;
+          gradient(nnz + j) = b;
           for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
           {
             float const *xi = &x(row(k), 0);
             Fixed g = 0;
             for (int s = 0; s < batch; ++s)
               g += to_fixed(static_cast<double>(dj[s]) * static_cast<double>(xi[s]));
-            weight_gradient(k) = g;
+            gradient(k) = g;
           }
         });
+    if (m_comm != nullptr)
+    {
+      m_space.fence();
+      m_comm->sum_gradients(gradient);
+    }
     if (l == 0)
       break;
-    // delta_{l-1}(i) = f'(z_{l-1}(i)) · Σ_j W_l(i, j)·delta_l(j): each input's sum over its row of W_l.
+    // Σ_j W_l(i, j)·delta_l(j) for each needed input i, over this rank's columns.
     auto const row_ptr = layer.row_ptr;
     auto const row_entry = layer.row_entry;
     auto const row_column = layer.row_column;
     auto const weight = layer.weight;
     auto const partial = layer.partial;
-    auto const previous_delta = m_layers[l - 1].delta;
-    double layer_largest = 0.0;
-    Kokkos::parallel_reduce(
-        "Sdnn::SgdTrainer::backpropagate", Policy(m_space, 0, layer.inputs),
-        KOKKOS_LAMBDA(std::int64_t i, double &largest_here) {
+    Kokkos::parallel_for(
+        "Sdnn::SgdTrainer::backpropagate", Policy(m_space, 0, layer.inputs), KOKKOS_LAMBDA(std::int64_t i) {
           Fixed *pi = &partial(i, 0);
           for (int s = 0; s < batch; ++s)
             pi[s] = 0;
@@ -242,13 +320,26 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
             for (int s = 0; s < batch; ++s)
               pi[s] += to_fixed(w * static_cast<double>(dj[s]));
           }
-          float const *xi = &x(i, 0);
-          float *di = &previous_delta(i, 0);
+        });
+    auto const sums = m_sums[l - 1];
+    if (!m_whole)
+    {
+      m_space.fence();
+      m_comm->fold(l, partial, sums, batch);
+    }
+    // delta_{l-1}(j) = f'(z_{l-1}(j)) · the folded sum, for the owned neurons of layer l-1.
+    auto const y = m_layers[l - 1].y;
+    auto const previous_delta = m_layers[l - 1].delta;
+    double layer_largest = 0.0;
+    Kokkos::parallel_reduce(
+        "Sdnn::SgdTrainer::activation_derivative", Policy(m_space, 0, m_layers[l - 1].outputs),
+        KOKKOS_LAMBDA(std::int64_t j, double &largest_here) {
           for (int s = 0; s < batch; ++s)
           {
-            bool const active = xi[s] > 0.0f && !(clamp > 0.0f && xi[s] >= clamp);
-            float const d = active ? static_cast<float>(from_fixed(pi[s])) : 0.0f;
-            di[s] = d;
+            float const v = y(j, s);
+            bool const active = v > 0.0f && !(clamp > 0.0f && v >= clamp);
+            float const d = active ? static_cast<float>(from_fixed(sums(j, s))) : 0.0f;
+            previous_delta(j, s) = d;
             largest_here = std::fmax(largest_here, magnitude(d));
           }
         },
@@ -267,10 +358,11 @@ double SgdTrainer<ExecutionSpace>::update(double learning_rate, double momentum,
   {
     auto const weight = layer.weight;
     auto const velocity = layer.weight_velocity;
-    auto const gradient = layer.weight_gradient;
+    auto const gradient = layer.gradient;
+    std::int64_t const nnz = weight.extent(0);
     double layer_largest = 0.0;
     Kokkos::parallel_reduce(
-        "Sdnn::SgdTrainer::update_weights", Policy(m_space, 0, weight.extent(0)),
+        "Sdnn::SgdTrainer::update_weights", Policy(m_space, 0, nnz),
         KOKKOS_LAMBDA(std::int64_t k, double &largest_here) {
           float const v = static_cast<float>(momentum * velocity(k) + from_fixed(gradient(k)) / samples);
           float const w = static_cast<float>(weight(k) - learning_rate * v);
@@ -282,10 +374,9 @@ double SgdTrainer<ExecutionSpace>::update(double learning_rate, double momentum,
     largest = std::max(largest, layer_largest);
     auto const bias = layer.bias;
     auto const bias_velocity = layer.bias_velocity;
-    auto const bias_gradient = layer.bias_gradient;
     Kokkos::parallel_for(
         "Sdnn::SgdTrainer::update_biases", Policy(m_space, 0, bias.extent(0)), KOKKOS_LAMBDA(std::int64_t j) {
-          float const v = static_cast<float>(momentum * bias_velocity(j) + from_fixed(bias_gradient(j)) / samples);
+          float const v = static_cast<float>(momentum * bias_velocity(j) + from_fixed(gradient(nnz + j)) / samples);
           bias_velocity(j) = v;
           bias(j) = static_cast<float>(bias(j) - learning_rate * v);
         });
@@ -294,43 +385,73 @@ double SgdTrainer<ExecutionSpace>::update(double learning_rate, double momentum,
   return largest;
 }
 
-template <class ExecutionSpace> void SgdTrainer<ExecutionSpace>::store(TrainableNetwork &network) const
+namespace
+{
+
+/// Copies the owned columns' `local` values (CSC order of the owned columns) into `whole` (CSC order of `w`).
+template <class View>
+void scatter_columns(HostCsc const &w, std::vector<std::int32_t> const &owned, View const &local, float *whole)
+{
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local);
+  std::int64_t at = 0;
+  for (auto const j : owned)
+    for (auto k = w.col_ptr()(j); k < w.col_ptr()(j + 1); ++k)
+      whole[k] = host(at++);
+}
+
+template <class View> void scatter_neurons(std::vector<std::int32_t> const &owned, View const &local, float *whole)
+{
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local);
+  for (std::size_t c = 0; c < owned.size(); ++c)
+    whole[owned[c]] = host(c);
+}
+
+} // namespace
+
+template <class ExecutionSpace>
+void SgdTrainer<ExecutionSpace>::store(TrainableNetwork &network, bool zero_others) const
 {
   SDNN_REQUIRE(network.num_layers() == static_cast<int>(m_layers.size()), "storing into another network");
   for (std::size_t l = 0; l < m_layers.size(); ++l)
   {
-    Kokkos::deep_copy(network.weights[l].values(), m_layers[l].weight);
-    auto bias_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), m_layers[l].bias);
-    network.biases[l].assign(bias_host.data(), bias_host.data() + bias_host.extent(0));
+    if (zero_others)
+    {
+      Kokkos::deep_copy(network.weights[l].values(), 0.0f);
+      std::fill(network.biases[l].begin(), network.biases[l].end(), 0.0f);
+    }
+    scatter_columns(network.weights[l], m_layers[l].owned, m_layers[l].weight, network.weights[l].values().data());
+    scatter_neurons(m_layers[l].owned, m_layers[l].bias, network.biases[l].data());
   }
 }
 
-template <class ExecutionSpace> TrainingState SgdTrainer<ExecutionSpace>::state() const
+template <class ExecutionSpace> TrainingState SgdTrainer<ExecutionSpace>::state(TrainableNetwork const &network) const
 {
   TrainingState state;
-  for (Layer const &layer : m_layers)
+  for (std::size_t l = 0; l < m_layers.size(); ++l)
   {
-    auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), layer.weight_velocity);
-    auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), layer.bias_velocity);
-    state.weight_velocity.emplace_back(w.data(), w.data() + w.extent(0));
-    state.bias_velocity.emplace_back(b.data(), b.data() + b.extent(0));
+    state.weight_velocity.emplace_back(network.weights[l].nnz(), 0.0f);
+    state.bias_velocity.emplace_back(network.weights[l].num_cols(), 0.0f);
+    scatter_columns(network.weights[l], m_layers[l].owned, m_layers[l].weight_velocity,
+                    state.weight_velocity.back().data());
+    scatter_neurons(m_layers[l].owned, m_layers[l].bias_velocity, state.bias_velocity.back().data());
   }
   return state;
 }
 
 template <class ExecutionSpace> Gradients SgdTrainer<ExecutionSpace>::gradients() const
 {
+  SDNN_REQUIRE(m_whole, "gradients() of a sharded trainer");
   Gradients gradients;
   double const scale = 1.0 / static_cast<double>(m_batch);
   for (Layer const &layer : m_layers)
   {
-    auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), layer.weight_gradient);
-    auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), layer.bias_gradient);
-    std::vector<double> weights(w.extent(0)), biases(b.extent(0));
-    for (std::size_t k = 0; k < weights.size(); ++k)
-      weights[k] = from_fixed(w(k)) * scale;
-    for (std::size_t j = 0; j < biases.size(); ++j)
-      biases[j] = from_fixed(b(j)) * scale;
+    auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), layer.gradient);
+    std::int64_t const nnz = layer.weight.extent(0);
+    std::vector<double> weights(nnz), biases(layer.outputs);
+    for (std::int64_t k = 0; k < nnz; ++k)
+      weights[k] = from_fixed(g(k)) * scale;
+    for (std::int64_t j = 0; j < layer.outputs; ++j)
+      biases[j] = from_fixed(g(nnz + j)) * scale;
     gradients.weights.push_back(std::move(weights));
     gradients.biases.push_back(std::move(biases));
   }
