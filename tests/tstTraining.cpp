@@ -200,12 +200,14 @@ TEST(Training, loss_decreases_and_a_separable_problem_is_learnt)
 }
 
 /// An independent sequential implementation of one SGD step with the library's arithmetic (float forward in
-/// column order, softmax in double, fixed-point 2^-32 sums towards zero, momentum in double rounded to float).
+/// column order, fused exactly when the engine's multiply-add is, softmax in double, terms rounded to nearest multiples
+/// of 2^-32 and summed as integers, momentum in double rounded to float).
 void reference_step(TrainableNetwork &network, std::vector<std::vector<float>> &wv, std::vector<std::vector<float>> &bv,
                     ClassificationData const &data, std::vector<std::int64_t> const &ids, double lr, double mu)
 {
   int const L = network.num_layers();
-  auto fixed = [](double x) { return static_cast<std::int64_t>(x * 0x1p32); };
+  bool const fused = sdnn::multiply_add_is_fused(); // the engine's rounding, which the forward pass shares
+  auto fixed = [](double x) { return static_cast<std::int64_t>(std::nearbyint(x * 0x1p32)); }; // to nearest, even
   auto value = [](std::int64_t v) { return static_cast<double>(v) * 0x1p-32; };
   std::size_t const B = ids.size();
   std::vector<std::vector<std::vector<float>>> y(L + 1); // y[l][s][neuron]
@@ -222,7 +224,10 @@ void reference_step(TrainableNetwork &network, std::vector<std::vector<float>> &
       {
         float z = network.biases[l - 1][j];
         for (auto k = w.col_ptr()(j); k < w.col_ptr()(j + 1); ++k)
-          z += w.values()(k) * y[l - 1][s][w.row_idx()(k)];
+        {
+          float const x = y[l - 1][s][w.row_idx()(k)];
+          z = fused ? std::fma(x, w.values()(k), z) : z + x * w.values()(k);
+        }
         out[j] = l < L ? std::max(z, 0.0f) : z;
       }
       y[l].push_back(out);

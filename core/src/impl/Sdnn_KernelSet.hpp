@@ -66,6 +66,29 @@ struct ReferenceStep
   float ymax;
 };
 
+/// One layer of a training batch (Sdnn_SgdTrainer): matrices neuron-major, `stride` values per neuron, `batch`
+/// samples each; W's owned columns (rows numbered as the needed inputs) and their transposed index.
+struct TrainingStep
+{
+  std::int64_t const *col_ptr;    ///< column j: nonzeros [col_ptr[j], col_ptr[j+1])
+  std::int32_t const *row;        ///< input of each nonzero
+  float const *weight;            ///< value of each nonzero
+  float const *bias;              ///< per column
+  std::int64_t const *row_ptr;    ///< input i: its nonzeros [row_ptr[i], row_ptr[i+1]) in the transposed index
+  std::int64_t const *row_entry;  ///< their positions in weight
+  std::int32_t const *row_column; ///< their columns
+  float const *x;                 ///< the inputs (needed inputs × stride)
+  float *y;                       ///< the outputs (columns × stride)
+  float const *delta;             ///< the errors of the outputs (columns × stride)
+  std::int64_t *gradient;         ///< fixed-point gradients: one per nonzero, then one per column (the biases)
+  std::int64_t *partial;          ///< fixed-point Σ_j W(i, j)·delta(j) per input (inputs × stride)
+  std::int64_t nnz;               ///< nonzeros
+  std::int64_t stride;            ///< values per neuron row
+  int batch;                      ///< samples
+  float clamp;                    ///< hidden activation ceiling (0: none)
+  bool hidden;                    ///< ReLU (and clamp) on the outputs; false for the logits
+};
+
 /// The kernels of one instruction set.
 struct KernelSet
 {
@@ -84,6 +107,14 @@ struct KernelSet
   /// that depends on all of them.
   float (*peak_chains)(std::int64_t iterations, float seed);
   int peak_lanes; ///< multiply-adds per iteration of peak_chains
+  /// Training, column j: y(j, s) = bias(j), then y += x(i, s)·W(i, j) over the column's nonzeros in ascending row
+  /// order with this set's multiply-add (the engine's rounding), then ReLU and the clamp when hidden; returns the
+  /// largest |y| of a hidden column (infinity for a NaN), 0 for the logits.
+  double (*training_forward)(TrainingStep const &step, std::int64_t j);
+  /// Training, column j: the fixed-point gradients Σ_s delta(j, s)·x(i, s) of its nonzeros and Σ_s delta(j, s).
+  void (*training_gradients)(TrainingStep const &step, std::int64_t j);
+  /// Training, input i: partial(i, s) = Σ_j W(i, j)·delta(j, s) in fixed point, over its nonzeros.
+  void (*training_backpropagate)(TrainingStep const &step, std::int64_t i);
 };
 
 /// The kernels of `set`. \throws std::logic_error if `set` is not compiled in

@@ -11,6 +11,7 @@
 
 #include <Sdnn_Error.hpp>
 
+#include "../training/Sdnn_FixedPoint.hpp"
 #include "Sdnn_Activate.hpp"
 #include "Sdnn_KernelSet.hpp"
 
@@ -44,6 +45,7 @@ SDNN_IMPL_TARGET_BEGIN(SDNN_IMPL_VARIANT_TARGET)
 #include "Sdnn_PeakKernel_Impl.hpp"
 #include "Sdnn_ReferenceKernel_Impl.hpp"
 #include "Sdnn_SparseNumericKernel_Impl.hpp"
+#include "Sdnn_TrainingKernel_Impl.hpp"
 
 #if defined(SDNN_IMPL_VARIANT_TARGET)
 #if defined(__clang__)
@@ -62,9 +64,12 @@ namespace sdnn::impl
 KernelSet const &SDNN_IMPL_CONCAT(SDNN_IMPL_VARIANT, _kernel_set)()
 {
   namespace variant = SDNN_IMPL_VARIANT;
-  static KernelSet const set = {SDNN_IMPL_VARIANT_SET,   SDNN_IMPL_VARIANT_FUSED != 0, variant::block_columns,
-                                &variant::dense_columns, &variant::sparse_numeric,     &variant::reference_columns,
-                                &variant::peak_chains,   variant::peak_lanes};
+  static KernelSet const set = {SDNN_IMPL_VARIANT_SET,           SDNN_IMPL_VARIANT_FUSED != 0,
+                                variant::block_columns,          &variant::dense_columns,
+                                &variant::sparse_numeric,        &variant::reference_columns,
+                                &variant::peak_chains,           variant::peak_lanes,
+                                &variant::training_forward,      &variant::training_gradients,
+                                &variant::training_backpropagate};
   return set;
 }
 

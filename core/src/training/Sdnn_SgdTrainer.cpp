@@ -28,7 +28,8 @@ template <class ExecutionSpace>
 SgdTrainer<ExecutionSpace>::SgdTrainer(ExecutionSpace const &space, TrainableNetwork const &network, int max_batch,
                                        TrainingState const *state, std::vector<std::vector<std::int32_t>> const &owned,
                                        TrainingCommunication<ExecutionSpace> *comm)
-    : m_space(space), m_comm(comm), m_max_batch(max_batch), m_whole(owned.empty()), m_clamp(network.clamp)
+    : m_space(space), m_comm(comm), m_kernels(&active_kernel_set()), m_max_batch(max_batch), m_whole(owned.empty()),
+      m_clamp(network.clamp)
 {
   check_network_shapes(network);
   SDNN_REQUIRE(max_batch >= 1, "batch size " << max_batch);
@@ -169,47 +170,48 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::forward()
 {
   double largest = 0.0;
   int const batch = m_batch;
-  float const clamp = m_clamp;
   for (std::size_t l = 0; l < m_layers.size(); ++l)
   {
     Layer const &layer = m_layers[l];
     if (!m_whole && l > 0)
       m_comm->expand(static_cast<int>(l), m_layers[l - 1].y, layer.input, batch);
-    auto const col_ptr = layer.col_ptr;
-    auto const row = layer.row;
-    auto const weight = layer.weight;
-    auto const bias = layer.bias;
-    auto const x = layer.input;
-    auto const y = layer.y;
-    bool const hidden = l + 1 < m_layers.size();
+    TrainingStep const step = training_step(static_cast<int>(l));
+    auto const forward_column = m_kernels->training_forward;
     double layer_largest = 0.0;
     Kokkos::parallel_reduce(
         "Sdnn::SgdTrainer::forward", Policy(m_space, 0, layer.outputs),
         KOKKOS_LAMBDA(std::int64_t j, double &largest_here) {
-          float *yj = &y(j, 0);
-          float const b = bias(j);
-          for (int s = 0; s < batch; ++s)
-            yj[s] = b;
-          for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
-          {
-            float const w = weight(k);
-            float const *xi = &x(row(k), 0);
-            for (int s = 0; s < batch; ++s)
-              yj[s] += w * xi[s];
-          }
-          if (hidden)
-            for (int s = 0; s < batch; ++s)
-            {
-              float v = yj[s] > 0.0f ? yj[s] : 0.0f;
-              v = clamp > 0.0f && v > clamp ? clamp : v;
-              yj[s] = v;
-              largest_here = std::fmax(largest_here, magnitude(v));
-            }
+          double const v = forward_column(step, j);
+          largest_here = v > largest_here || v != v ? v : largest_here;
         },
         Kokkos::Max<double>(layer_largest));
     largest = std::max(largest, layer_largest);
   }
   return largest;
+}
+
+template <class ExecutionSpace> TrainingStep SgdTrainer<ExecutionSpace>::training_step(int l) const
+{
+  Layer const &layer = m_layers[l];
+  TrainingStep step{};
+  step.col_ptr = layer.col_ptr.data();
+  step.row = layer.row.data();
+  step.weight = layer.weight.data();
+  step.bias = layer.bias.data();
+  step.row_ptr = layer.row_ptr.data();
+  step.row_entry = layer.row_entry.data();
+  step.row_column = layer.row_column.data();
+  step.x = layer.input.data();
+  step.y = layer.y.data();
+  step.delta = layer.delta.data();
+  step.gradient = layer.gradient.data();
+  step.partial = l > 0 ? layer.partial.data() : nullptr;
+  step.nnz = static_cast<std::int64_t>(layer.weight.extent(0));
+  step.stride = m_max_batch;
+  step.batch = m_batch;
+  step.clamp = m_clamp;
+  step.hidden = l + 1 < static_cast<int>(m_layers.size());
+  return step;
 }
 
 template <class ExecutionSpace> void SgdTrainer<ExecutionSpace>::softmax_errors()
@@ -272,29 +274,13 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
   for (int l = static_cast<int>(m_layers.size()) - 1; l >= 0; --l)
   {
     Layer const &layer = m_layers[l];
-    auto const col_ptr = layer.col_ptr;
-    auto const row = layer.row;
-    auto const delta = layer.delta;
-    auto const x = layer.input;
+    TrainingStep const step = training_step(l);
     auto const gradient = layer.gradient;
-    std::int64_t const nnz = layer.weight.extent(0);
+    auto const column_gradients = m_kernels->training_gradients;
     // dLoss/dW(i, j) = Σ_s delta(j, s)·x(i, s) and dLoss/db(j) = Σ_s delta(j, s), on the nonzeros only.
     Kokkos::parallel_for(
-        "Sdnn::SgdTrainer::gradients", Policy(m_space, 0, layer.outputs), KOKKOS_LAMBDA(std::int64_t j) {
-          float const *dj = &delta(j, 0);
-          Fixed b = 0;
-          for (int s = 0; s < batch; ++s)
-            b += to_fixed(dj[s]);
-          gradient(nnz + j) = b;
-          for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
-          {
-            float const *xi = &x(row(k), 0);
-            Fixed g = 0;
-            for (int s = 0; s < batch; ++s)
-              g += to_fixed(static_cast<double>(dj[s]) * static_cast<double>(xi[s]));
-            gradient(k) = g;
-          }
-        });
+        "Sdnn::SgdTrainer::gradients", Policy(m_space, 0, layer.outputs),
+        KOKKOS_LAMBDA(std::int64_t j) { column_gradients(step, j); });
     if (m_comm != nullptr)
     {
       m_space.fence();
@@ -303,24 +289,11 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
     if (l == 0)
       break;
     // Σ_j W_l(i, j)·delta_l(j) for each needed input i, over this rank's columns.
-    auto const row_ptr = layer.row_ptr;
-    auto const row_entry = layer.row_entry;
-    auto const row_column = layer.row_column;
-    auto const weight = layer.weight;
     auto const partial = layer.partial;
+    auto const input_partial = m_kernels->training_backpropagate;
     Kokkos::parallel_for(
-        "Sdnn::SgdTrainer::backpropagate", Policy(m_space, 0, layer.inputs), KOKKOS_LAMBDA(std::int64_t i) {
-          Fixed *pi = &partial(i, 0);
-          for (int s = 0; s < batch; ++s)
-            pi[s] = 0;
-          for (auto t = row_ptr(i); t < row_ptr(i + 1); ++t)
-          {
-            double const w = weight(row_entry(t));
-            float const *dj = &delta(row_column(t), 0);
-            for (int s = 0; s < batch; ++s)
-              pi[s] += to_fixed(w * static_cast<double>(dj[s]));
-          }
-        });
+        "Sdnn::SgdTrainer::backpropagate", Policy(m_space, 0, layer.inputs),
+        KOKKOS_LAMBDA(std::int64_t i) { input_partial(step, i); });
     auto const sums = m_sums[l - 1];
     if (!m_whole)
     {

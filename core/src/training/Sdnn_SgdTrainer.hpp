@@ -5,6 +5,7 @@
 // backpropagation in fixed point, momentum update), on one Kokkos execution space, for the neurons one rank owns
 // (all of them on one rank). What crosses ranks goes through a TrainingCommunication. Private to the library.
 
+#include "../impl/Sdnn_KernelSet.hpp"
 #include "Sdnn_FixedPoint.hpp"
 #include <Sdnn_Training.hpp>
 
@@ -116,8 +117,12 @@ public:
   Gradients gradients() const;
 
 private:
+  /// The kernels' view of layer l for the current batch.
+  TrainingStep training_step(int l) const;
+
   ExecutionSpace m_space;
   TrainingCommunication<ExecutionSpace> *m_comm;
+  KernelSet const *m_kernels; ///< the active instruction set's (the engine's rounding)
   int m_max_batch;
   int m_batch = 0;
   bool m_whole = true;
