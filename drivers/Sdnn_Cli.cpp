@@ -340,6 +340,82 @@ Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::i
   return out;
 }
 
+void add_engine_options(Options &opts, std::string const &more_modes)
+{
+  opts.add("mode", "MODE",
+           "engine: " + joined_names(all_parallelisms()) + "\n(threads of the Kokkos host backend)" + more_modes,
+           "manager-worker");
+  opts.add("hash", "HASH",
+           "row hashing before tiling: " + joined_names(all_row_hashes()) + "\n(stride: the papers' interleave)",
+           "none");
+  opts.add("hash-seed", "S", "key of --hash feistel", "1");
+  opts.add("tile-rows", "R",
+           "input rows per tile (default: one tile for model, one per thread for data and\n"
+           "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
+           "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more:\n"
+           "256 rows at N=1024 and 64 at N=4096 with a 2 MiB L2)");
+  opts.add("recruit", "STRATEGY", "data-then-model: " + joined_names(all_recruitments()), "earliest-first");
+  opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
+           "auto");
+  opts.add("instruction-set", "SET",
+           "kernels to run: auto (the best this CPU runs), " + joined_names(compiled_instruction_sets()) +
+               " (default: the\nenvironment variable SDNN_INSTRUCTION_SET, else auto)");
+  opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
+  opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
+}
+
+InferenceOptions parse_engine_options(Options const &opts, std::string const &command, bool allow_reference)
+{
+  InferenceOptions engine;
+  if (!(allow_reference && opts.str("mode") == "reference"))
+  {
+    auto const mode = parse_parallelism(opts.str("mode"));
+    if (!mode)
+      throw UsageError(command + ": unknown --mode '" + opts.str("mode") +
+                       "' (available: " + joined_names(all_parallelisms()) + (allow_reference ? ", reference)" : ")"));
+    engine.parallelism = *mode;
+  }
+  if (auto const hash = parse_row_hash(opts.str("hash")))
+    engine.hash = *hash;
+  else
+    throw UsageError(command + ": unknown --hash '" + opts.str("hash") +
+                     "' (available: " + joined_names(all_row_hashes()) + ")");
+  if (auto const strategy = parse_recruitment(opts.str("recruit")))
+    engine.recruitment = *strategy;
+  else
+    throw UsageError(command + ": unknown --recruit '" + opts.str("recruit") +
+                     "' (available: " + joined_names(all_recruitments()) + ")");
+  if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
+    engine.kernel = *kernel;
+  else
+    throw UsageError(command + ": unknown --kernel '" + opts.str("kernel") +
+                     "' (available: " + joined_names(all_kernel_choices()) + ")");
+  if (opts.has("instruction-set") && opts.str("instruction-set") != "auto")
+  {
+    auto const set = parse_instruction_set(opts.str("instruction-set"));
+    if (!set)
+      throw UsageError(command + ": unknown --instruction-set '" + opts.str("instruction-set") +
+                       "' (available: auto, " + joined_names(compiled_instruction_sets()) + ")");
+    select_instruction_set(*set);
+  }
+  else if (opts.has("instruction-set"))
+    select_instruction_set(best_instruction_set());
+  else
+    active_instruction_set(); // a bad SDNN_INSTRUCTION_SET is reported here, before any work
+  engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
+  if (opts.has("tile-rows"))
+  {
+    engine.tile_rows = opts.integer("tile-rows");
+    if (engine.tile_rows <= 0)
+      throw UsageError(command + ": --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
+  }
+  engine.dense_above = opts.real("dense-above");
+  engine.sparse_below = opts.real("sparse-below");
+  if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
+    throw UsageError(command + ": need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
+  return engine;
+}
+
 void check_threads_option(Options const &opts, std::string const &command)
 {
   if (!opts.has("threads"))

@@ -6,6 +6,7 @@
 #include <Sdnn_BinaryCache.hpp>
 #include <Sdnn_CscMatrix.hpp>
 #include <Sdnn_Dataset.hpp>
+#include <Sdnn_Inference.hpp>
 #include <Sdnn_Reference.hpp>
 
 #include <cstdint>
@@ -155,6 +156,13 @@ Json io_json(double seconds, std::int64_t layer_files, CacheTally const &tally);
 Json dataset_json(DatasetOptions const &dataset, std::int64_t num_inputs, std::int64_t input_nnz, std::int64_t edges,
                   float bias);
 
+/// The engine's options: --mode (its help ends with `more_modes`), --hash, --hash-seed, --tile-rows, --recruit,
+/// --kernel, --instruction-set, --dense-above, --sparse-below.
+void add_engine_options(Options &opts, std::string const &more_modes = "");
+/// The InferenceOptions those options give (and the instruction set they select). With `allow_reference`,
+/// `--mode reference` is accepted and leaves the default parallelism (the caller runs the reference).
+/// \throws UsageError starting with `command` for a bad value
+InferenceOptions parse_engine_options(Options const &opts, std::string const &command, bool allow_reference = false);
 /// The most host threads the drivers hand to Kokkos: Kokkos 3's OpenMP backend keeps per-thread state for at most
 /// 512 threads (more corrupt its memory: `--threads 600` crashed inside its thread pool).
 inline constexpr int max_host_threads = 512;

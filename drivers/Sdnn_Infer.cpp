@@ -130,6 +130,8 @@ void print_model_parallel(ModelParallelReport const &mp, std::string const &part
 
 int run_infer(int argc, char **argv, int first)
 {
+  if (wants_trained_network(argc, argv, first))
+    return run_infer_trained(argc, argv, first);
   Ranks const ranks;
   Options opts("sdnn infer",
                "sdnn infer [--dataset DIR] [--neurons N] [--layers L] [OPTIONS]\n"
@@ -146,30 +148,12 @@ int run_infer(int argc, char **argv, int first)
                "With --model-ranks M > 1 the P ranks form P/M data groups of M ranks that partition the\n"
                "network among them (each stores its neurons' columns of every layer and exchanges\n"
                "activations every layer): for a network that does not fit one rank.\n"
+               "With --network DIR, a network trained by `sdnn train` classifies labelled images instead\n"
+               "(`sdnn infer --network DIR --help`).\n"
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
   add_dataset_options(opts);
-  opts.add("mode", "MODE",
-           "engine: " + joined_names(all_parallelisms()) +
-               "\n(threads of the Kokkos host backend), or reference (the sequential oracle, on rank 0 only)",
-           "manager-worker");
+  add_engine_options(opts, ", or reference (the sequential oracle, on rank 0 only)");
   opts.add("threads", "T", "threads of the Kokkos host backend per rank (default: Kokkos' default, all cores)");
-  opts.add("hash", "HASH",
-           "row hashing before tiling: " + joined_names(all_row_hashes()) + "\n(stride: the papers' interleave)",
-           "none");
-  opts.add("hash-seed", "S", "key of --hash feistel", "1");
-  opts.add("tile-rows", "R",
-           "input rows per tile (default: one tile for model, one per thread for data and\n"
-           "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
-           "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more:\n"
-           "256 rows at N=1024 and 64 at N=4096 with a 2 MiB L2)");
-  opts.add("recruit", "STRATEGY", "data-then-model: " + joined_names(all_recruitments()), "earliest-first");
-  opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
-           "auto");
-  opts.add("instruction-set", "SET",
-           "kernels to run: auto (the best this CPU runs), " + joined_names(compiled_instruction_sets()) +
-               " (default: the\nenvironment variable SDNN_INSTRUCTION_SET, else auto)");
-  opts.add("dense-above", "D", "auto kernel: a tile goes dense when its density would exceed D", "0.06");
-  opts.add("sparse-below", "D", "auto kernel: a dense tile goes back to CSC below density D", "0.02");
   opts.add("partition", "PART",
            "MPI: " + joined_names(all_row_partitions()) +
                " (input rows to ranks in contiguous blocks, or hashed first)",
@@ -217,43 +201,9 @@ int run_infer(int argc, char **argv, int first)
         settings.layers = dataset.layers;
         settings.num_inputs = dataset.num_inputs;
         reference = opts.str("mode") == "reference";
-        settings.mode = static_cast<std::int64_t>(all_parallelisms().size());
-        if (!reference)
-        {
-          auto const mode = parse_parallelism(opts.str("mode"));
-          if (!mode)
-            throw UsageError("sdnn infer: unknown --mode '" + opts.str("mode") +
-                             "' (available: " + joined_names(all_parallelisms()) + ", reference)");
-          engine.parallelism = *mode;
-          settings.mode = static_cast<std::int64_t>(*mode);
-        }
-        if (auto const hash = parse_row_hash(opts.str("hash")))
-          engine.hash = *hash;
-        else
-          throw UsageError("sdnn infer: unknown --hash '" + opts.str("hash") +
-                           "' (available: " + joined_names(all_row_hashes()) + ")");
-        if (auto const strategy = parse_recruitment(opts.str("recruit")))
-          engine.recruitment = *strategy;
-        else
-          throw UsageError("sdnn infer: unknown --recruit '" + opts.str("recruit") +
-                           "' (available: " + joined_names(all_recruitments()) + ")");
-        if (auto const kernel = parse_kernel_choice(opts.str("kernel")))
-          engine.kernel = *kernel;
-        else
-          throw UsageError("sdnn infer: unknown --kernel '" + opts.str("kernel") +
-                           "' (available: " + joined_names(all_kernel_choices()) + ")");
-        if (opts.has("instruction-set") && opts.str("instruction-set") != "auto")
-        {
-          auto const set = parse_instruction_set(opts.str("instruction-set"));
-          if (!set)
-            throw UsageError("sdnn infer: unknown --instruction-set '" + opts.str("instruction-set") +
-                             "' (available: auto, " + joined_names(compiled_instruction_sets()) + ")");
-          select_instruction_set(*set);
-        }
-        else if (opts.has("instruction-set"))
-          select_instruction_set(best_instruction_set());
-        else
-          active_instruction_set(); // a bad SDNN_INSTRUCTION_SET is reported here, before any work
+        engine = parse_engine_options(opts, "sdnn infer", true);
+        settings.mode = reference ? static_cast<std::int64_t>(all_parallelisms().size())
+                                  : static_cast<std::int64_t>(engine.parallelism);
         if (auto const part = parse_row_partition(opts.str("partition")))
           partition = *part;
         else
@@ -284,18 +234,7 @@ int run_infer(int argc, char **argv, int first)
         else
           network_partition_file = opts.str("network-partition");
         settings.network_partitioner = partitioner ? static_cast<std::int64_t>(network_partitioner) : -1;
-        engine.hash_seed = static_cast<std::uint64_t>(opts.integer("hash-seed"));
-        if (opts.has("tile-rows"))
-        {
-          engine.tile_rows = opts.integer("tile-rows");
-          if (engine.tile_rows <= 0)
-            throw UsageError("sdnn infer: --tile-rows must be positive, got " + std::to_string(engine.tile_rows));
-        }
         check_threads_option(opts, "sdnn infer");
-        engine.dense_above = opts.real("dense-above");
-        engine.sparse_below = opts.real("sparse-below");
-        if (!(engine.sparse_below >= 0.0 && engine.sparse_below <= engine.dense_above && engine.sparse_below <= 0.5))
-          throw UsageError("sdnn infer: need 0 <= --sparse-below <= --dense-above and --sparse-below <= 0.5");
       });
   if (help)
     return 0;

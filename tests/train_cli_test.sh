@@ -63,6 +63,22 @@ run "$SDNN" train "${small[@]}" --epochs 3 --threads 1 --out "$WORK/one"
 expect_rc 0
 same_network "$WORK/whole" "$WORK/one"
 
+check "sdnn infer --network: every mode classifies as training evaluated"
+want=$(tail -1 "$WORK/whole/training.csv" | cut -d, -f6 | awk '{ printf "%d", $1 * 200 + 0.5 }')
+for mode in $("$SDNN" list modes); do
+  run "$SDNN" infer --network "$WORK/whole" --num-inputs 200 --mode "$mode" --threads 2 --predictions-out "$WORK/pred-$mode"
+  expect_rc 0
+  expect_out "^accuracy [0-9.]+% \($want of 200\)"
+  [[ $(wc -l <"$WORK/pred-$mode") -eq 200 ]] || fail "expected 200 predictions"
+  cmp -s "$WORK/pred-$mode" "$WORK/pred-$("$SDNN" list modes | head -1)" || fail "$mode predicts differently"
+done
+
+check "sdnn infer --network with features the network does not read"
+run "$SDNN" infer --network "$WORK/whole" --num-inputs 20 --features challenge
+expect_rc 2
+expect_err "1024 features per sample, but the network reads 784"
+expect_err_lines 1
+
 check "a resumed run refuses options that disagree with the checkpoint"
 run "$SDNN" train --resume "$WORK/part" --epochs 4 --batch-size 8
 expect_rc 2

@@ -28,6 +28,7 @@
 #include <Sdnn_Reference.hpp>
 #include <Sdnn_RowBlock.hpp>
 #include <Sdnn_TrainableNetwork.hpp>
+#include <Sdnn_TrainedInference.hpp>
 #include <Sdnn_TrainedNetworkFile.hpp>
 #include <Sdnn_Training.hpp>
 #include <Sdnn_WorkReport.hpp>
