@@ -18,7 +18,7 @@ set multiplot layout 1,2 title "sdnn train: $dir"
 set xlabel "epoch"
 set ylabel "cross-entropy"
 set grid
-set offsets 0.5, 0.5, 0, 0
+set xrange [0:*]
 plot "$csv" using 1:3 with linespoints title "train loss", \
      "$csv" using 1:(\$5 >= 0 ? \$5 : 1/0) with linespoints title "test loss"
 set ylabel "accuracy (%)"
