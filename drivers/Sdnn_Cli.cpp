@@ -221,6 +221,10 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
   inputs.num_inputs = inputs.images.num_rows();
   if (dataset.num_inputs > 0)
   {
+    // Inputs beyond the file would be empty rows counted in the rate as if they had been read.
+    SDNN_USER_REQUIRE(dataset.num_inputs <= inputs.num_inputs,
+                      paths.images << ": holds " << inputs.num_inputs << " inputs (its largest row index); --num-inputs "
+                                   << dataset.num_inputs << " asks for more");
     inputs.num_inputs = dataset.num_inputs;
     inputs.images = with_num_rows(inputs.images, static_cast<std::int32_t>(inputs.num_inputs));
   }

@@ -406,5 +406,11 @@ run "$SDNN" generate --out "$WORK/unused" --threads 0
 expect_rc 2
 expect_err '^sdnn generate: --threads must be in 1\.\.512'
 
+check "infer --num-inputs beyond the image file is refused (the rate would count inputs never read)"
+run "$SDNN" "${INFER[@]}" --num-inputs 100000
+expect_rc 2
+expect_err "sparse-images-[0-9]+\.tsv: holds [0-9]+ inputs \(its largest row index\); --num-inputs 100000 asks for more"
+expect_err_lines 1
+
 CURRENT="done"
 echo "driver_cli_test: all checks passed ($((SECONDS - start_time)) s)"
