@@ -217,4 +217,31 @@ mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
 [[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
 [[ $(grep -c "unknown --partition 'diagonal'" "$ERR") -eq 2 ]] || fail "expected the usage error on both ranks"
 
+fm=/usr/share/datasets/fashion-mnist
+if [[ -f $fm/train-images-idx3-ubyte.gz ]]; then
+  small=(--num-train 400 --num-test 100 --hidden 48,40,32 --fan-in 10 --batch-size 16 --epochs 2 --threads 1)
+  check "train on one rank: the reference bits"
+  run "$SDNN" train "${small[@]}" --out "$WORK/train-1"
+  expect_rc 0
+  for spec in "2 2 hypergraph" "2 1 block" "4 2 hashed" "4 4 block"; do
+    read -r np model partitioner <<<"$spec"
+    grep -qx "$partitioner" <("$SDNN" list partitioners 2>/dev/null) || continue
+    check "train on $np ranks, $model model ranks, $partitioner partition: the same bits as one rank"
+    mpi "$np" train "${small[@]}" --model-ranks "$model" --network-partition "$partitioner" --out "$WORK/train-$np-$model"
+    [[ $RC -eq 0 ]] || fail "training failed"
+    for f in "$WORK/train-1"/weights-l*.sdnn "$WORK/train-1"/bias-l*.txt "$WORK/train-1"/momentum-l*.sdnn; do
+      cmp -s "$f" "$WORK/train-$np-$model/$(basename "$f")" || fail "$(basename "$f") differs from one rank's"
+    done
+    cmp -s <(cut -d, -f1-6 "$WORK/train-1/training.csv") <(cut -d, -f1-6 "$WORK/train-$np-$model/training.csv") ||
+      fail "the curves differ from one rank's"
+    if [[ $model -gt 1 ]]; then
+      grep -Eq "^exchange +2  expand ([0-9]+) values, fold \1 values \(forward cut x samples \1, each way\)" "$OUT" ||
+        fail "the exchange line does not show expand = fold = the forward cut times the samples"
+    fi
+  done
+  check "train: a batch smaller than the data groups fails on every rank"
+  mpi 4 train --num-train 100 --no-test --epochs 1 --batch-size 2 --threads 1
+  expect_error_on_every_rank 4 "cannot feed 4 data groups"
+fi
+
 echo "driver_mpi_test: all checks passed"
