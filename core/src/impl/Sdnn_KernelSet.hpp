@@ -89,6 +89,30 @@ struct TrainingStep
   bool hidden;                    ///< ReLU (and clamp) on the outputs; false for the logits
 };
 
+/// The momentum step of a range of parameters: v = momentum·v + g / samples, w = w - learning_rate·v (in double,
+/// each rounded to float).
+struct TrainingUpdate
+{
+  float *weight;                ///< the parameters
+  float *velocity;              ///< their momentum
+  std::int64_t const *gradient; ///< their fixed-point gradients (summed over the batch)
+  double learning_rate;         ///< step size
+  double momentum;              ///< heavy-ball momentum
+  double samples;               ///< the batch's samples
+};
+
+/// The errors of a hidden layer's owned neurons from their folded sums: delta(j, s) = sums(j, s) where the neuron
+/// was active (0 < y < clamp), else 0.
+struct TrainingDerivative
+{
+  float const *y;           ///< the layer's activations (neurons × stride)
+  std::int64_t const *sums; ///< fixed-point Σ_k W(j, k)·delta(k) (neurons × stride)
+  float *delta;             ///< the errors (neurons × stride)
+  std::int64_t stride;      ///< values per neuron row
+  int batch;                ///< samples
+  float clamp;              ///< activation ceiling (0: none)
+};
+
 /// The kernels of one instruction set.
 struct KernelSet
 {
@@ -115,6 +139,10 @@ struct KernelSet
   void (*training_gradients)(TrainingStep const &step, std::int64_t j);
   /// Training, input i: partial(i, s) = Σ_j W(i, j)·delta(j, s) in fixed point, over its nonzeros.
   void (*training_backpropagate)(TrainingStep const &step, std::int64_t i);
+  /// Training: the momentum step of parameters [begin, end); returns their largest |w| (infinity for a NaN).
+  float (*training_update)(TrainingUpdate const &update, std::int64_t begin, std::int64_t end);
+  /// Training: the errors of neuron j for the batch; returns their largest magnitude (infinity for a NaN).
+  float (*training_derivative)(TrainingDerivative const &derivative, std::int64_t j);
 };
 
 /// The kernels of `set`. \throws std::logic_error if `set` is not compiled in

@@ -69,7 +69,9 @@ KernelSet const &SDNN_IMPL_CONCAT(SDNN_IMPL_VARIANT, _kernel_set)()
                                 &variant::sparse_numeric,        &variant::reference_columns,
                                 &variant::peak_chains,           variant::peak_lanes,
                                 &variant::training_forward,      &variant::training_gradients,
-                                &variant::training_backpropagate};
+                                &variant::training_backpropagate,
+                                &variant::training_update,
+                                &variant::training_derivative};
   return set;
 }
 

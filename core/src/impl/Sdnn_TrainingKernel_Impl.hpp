@@ -25,17 +25,17 @@ double training_forward(TrainingStep const &step, std::int64_t j)
   if (!step.hidden)
     return 0.0;
   float const clamp = step.clamp;
-  float largest = 0.0f;
-  bool nan = false;
+  std::uint32_t largest = 0; // of the activations, a NaN kept (see magnitude_bits)
   for (int s = 0; s < batch; ++s)
   {
-    nan = nan || yj[s] != yj[s];
-    float v = yj[s] > 0.0f ? yj[s] : 0.0f;
+    float const z = yj[s];
+    float v = z > 0.0f ? z : 0.0f;
     v = clamp > 0.0f && v > clamp ? clamp : v;
     yj[s] = v;
-    largest = v > largest ? v : largest;
+    std::uint32_t const m = magnitude_bits(z == z ? v : z);
+    largest = m > largest ? m : largest;
   }
-  return nan ? HUGE_VAL : static_cast<double>(largest);
+  return from_magnitude_bits(largest);
 }
 
 void training_gradients(TrainingStep const &step, std::int64_t j)
@@ -69,6 +69,40 @@ void training_backpropagate(TrainingStep const &step, std::int64_t i)
     for (int s = 0; s < batch; ++s)
       pi[s] += to_fixed(w * static_cast<double>(dj[s]));
   }
+}
+
+float training_update(TrainingUpdate const &update, std::int64_t begin, std::int64_t end)
+{
+  std::uint32_t largest = 0;
+  for (auto k = begin; k < end; ++k)
+  {
+    float const v =
+        static_cast<float>(update.momentum * update.velocity[k] + from_fixed(update.gradient[k]) / update.samples);
+    float const w = static_cast<float>(update.weight[k] - update.learning_rate * v);
+    update.velocity[k] = v;
+    update.weight[k] = w;
+    std::uint32_t const m = magnitude_bits(w);
+    largest = m > largest ? m : largest;
+  }
+  return from_magnitude_bits(largest);
+}
+
+float training_derivative(TrainingDerivative const &derivative, std::int64_t j)
+{
+  float const *yj = derivative.y + j * derivative.stride;
+  std::int64_t const *sj = derivative.sums + j * derivative.stride;
+  float *dj = derivative.delta + j * derivative.stride;
+  float const clamp = derivative.clamp;
+  std::uint32_t largest = 0;
+  for (int s = 0; s < derivative.batch; ++s)
+  {
+    bool const active = yj[s] > 0.0f && !(clamp > 0.0f && yj[s] >= clamp);
+    float const d = active ? static_cast<float>(from_fixed(sj[s])) : 0.0f;
+    dj[s] = d;
+    std::uint32_t const m = magnitude_bits(d);
+    largest = m > largest ? m : largest;
+  }
+  return from_magnitude_bits(largest);
 }
 
 } // namespace

@@ -32,16 +32,32 @@ KOKKOS_INLINE_FUNCTION Fixed to_fixed(double x)
   return bits - shift_bits;
 }
 
-/// The value of `v`.
+/// The value of `v`, (double)v·2^-32, computed as hi + lo·2^-32 from its 32-bit halves (both exact in double, the
+/// sum rounded once: the same double), which vectorises where a conversion from int64 does not (before AVX-512DQ).
 KOKKOS_INLINE_FUNCTION double from_fixed(Fixed v)
 {
-  return static_cast<double>(v) * 0x1p-32;
+  auto const hi = static_cast<std::int32_t>(v >> 32);
+  auto const lo = static_cast<std::uint32_t>(v);
+  return static_cast<double>(hi) + static_cast<double>(lo) * 0x1p-32;
 }
 
-/// |v|, or infinity for NaN: what the divergence checks take the maximum of (a NaN would vanish in a max).
-KOKKOS_INLINE_FUNCTION double magnitude(float v)
+/// |v| as the bits of a float (NaN: above those of infinity): the divergence checks take the maximum of these as
+/// integers, a reduction that vectorises (a float maximum does not, for NaN's sake) and keeps a NaN visible.
+KOKKOS_INLINE_FUNCTION std::uint32_t magnitude_bits(float v)
 {
-  return v != v ? HUGE_VAL : (v < 0.0f ? -static_cast<double>(v) : v);
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits & 0x7fffffffu;
+}
+
+/// The magnitude whose bits magnitude_bits() gave: infinity for a NaN.
+inline float from_magnitude_bits(std::uint32_t bits)
+{
+  if (bits >= 0x7f800000u)
+    return HUGE_VALF;
+  float v = 0.0f;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
 }
 
 /// The largest magnitude a factor of a fixed-point term may have so that sums of `count` products of two such

@@ -269,7 +269,6 @@ template <class ExecutionSpace> void SgdTrainer<ExecutionSpace>::softmax_errors(
 template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
 {
   int const batch = m_batch;
-  float const clamp = m_clamp;
   double largest = 0.0;
   for (int l = static_cast<int>(m_layers.size()) - 1; l >= 0; --l)
   {
@@ -301,20 +300,19 @@ template <class ExecutionSpace> double SgdTrainer<ExecutionSpace>::backward()
       m_comm->fold(l, partial, sums, batch);
     }
     // delta_{l-1}(j) = f'(z_{l-1}(j)) · the folded sum, for the owned neurons of layer l-1.
-    auto const y = m_layers[l - 1].y;
-    auto const previous_delta = m_layers[l - 1].delta;
+    TrainingDerivative const derivative{m_layers[l - 1].y.data(),
+                                        sums.data(),
+                                        m_layers[l - 1].delta.data(),
+                                        static_cast<std::int64_t>(m_max_batch),
+                                        batch,
+                                        m_clamp};
+    auto const neuron_errors = m_kernels->training_derivative;
     double layer_largest = 0.0;
     Kokkos::parallel_reduce(
         "Sdnn::SgdTrainer::activation_derivative", Policy(m_space, 0, m_layers[l - 1].outputs),
         KOKKOS_LAMBDA(std::int64_t j, double &largest_here) {
-          for (int s = 0; s < batch; ++s)
-          {
-            float const v = y(j, s);
-            bool const active = v > 0.0f && !(clamp > 0.0f && v >= clamp);
-            float const d = active ? static_cast<float>(from_fixed(sums(j, s))) : 0.0f;
-            previous_delta(j, s) = d;
-            largest_here = std::fmax(largest_here, magnitude(d));
-          }
+          double const m = neuron_errors(derivative, j);
+          largest_here = m > largest_here ? m : largest_here;
         },
         Kokkos::Max<double>(layer_largest));
     largest = std::max(largest, layer_largest);
@@ -326,33 +324,34 @@ template <class ExecutionSpace>
 double SgdTrainer<ExecutionSpace>::update(double learning_rate, double momentum, std::int64_t global_batch)
 {
   double const samples = static_cast<double>(global_batch);
+  constexpr std::int64_t chunk = 2048; // parameters per call of the kernel (vectorised inside)
+  auto const step = m_kernels->training_update;
   double largest = 0.0;
   for (Layer const &layer : m_layers)
   {
-    auto const weight = layer.weight;
-    auto const velocity = layer.weight_velocity;
-    auto const gradient = layer.gradient;
-    std::int64_t const nnz = weight.extent(0);
+    std::int64_t const nnz = layer.weight.extent(0);
+    TrainingUpdate const weights{
+        layer.weight.data(), layer.weight_velocity.data(), layer.gradient.data(), learning_rate, momentum, samples};
+    TrainingUpdate const biases{
+        layer.bias.data(), layer.bias_velocity.data(), layer.gradient.data() + nnz, learning_rate, momentum, samples};
+    std::int64_t const bias_chunks = (layer.outputs + chunk - 1) / chunk;
+    std::int64_t const chunks = (nnz + chunk - 1) / chunk + bias_chunks;
+    std::int64_t const outputs = layer.outputs;
     double layer_largest = 0.0;
     Kokkos::parallel_reduce(
-        "Sdnn::SgdTrainer::update_weights", Policy(m_space, 0, nnz),
-        KOKKOS_LAMBDA(std::int64_t k, double &largest_here) {
-          float const v = static_cast<float>(momentum * velocity(k) + from_fixed(gradient(k)) / samples);
-          float const w = static_cast<float>(weight(k) - learning_rate * v);
-          velocity(k) = v;
-          weight(k) = w;
-          largest_here = std::fmax(largest_here, magnitude(w));
+        "Sdnn::SgdTrainer::update", Policy(m_space, 0, chunks),
+        KOKKOS_LAMBDA(std::int64_t c, double &largest_here) {
+          if (c < bias_chunks) // the biases do not count in the divergence check (no fixed-point product)
+          {
+            step(biases, c * chunk, c * chunk + chunk < outputs ? c * chunk + chunk : outputs);
+            return;
+          }
+          auto const begin = (c - bias_chunks) * chunk;
+          double const m = step(weights, begin, begin + chunk < nnz ? begin + chunk : nnz);
+          largest_here = m > largest_here ? m : largest_here;
         },
         Kokkos::Max<double>(layer_largest));
     largest = std::max(largest, layer_largest);
-    auto const bias = layer.bias;
-    auto const bias_velocity = layer.bias_velocity;
-    Kokkos::parallel_for(
-        "Sdnn::SgdTrainer::update_biases", Policy(m_space, 0, bias.extent(0)), KOKKOS_LAMBDA(std::int64_t j) {
-          float const v = static_cast<float>(momentum * bias_velocity(j) + from_fixed(gradient(nnz + j)) / samples);
-          bias_velocity(j) = v;
-          bias(j) = static_cast<float>(bias(j) - learning_rate * v);
-        });
   }
   m_space.fence();
   return largest;
