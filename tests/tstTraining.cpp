@@ -289,16 +289,16 @@ void reference_step(TrainableNetwork &network, std::vector<std::vector<float>> &
   }
 }
 
-TEST(Training, weights_are_bit_identical_to_an_independent_sequential_step)
+/// Trains two epochs with `batch_size` and compares every bit with reference_step().
+void expect_bits_of_sequential_steps(int batch_size)
 {
-  // Run at 1, 2 and 4 threads (the test prefixes): the same bits each time, those of a plain loop.
   auto shape = sdnn::test::network_shape(20, {24, 24}, 4, 5);
   auto network = sdnn::draw_network(shape);
   auto expected = sdnn::draw_network(shape);
   auto const data = random_data(40, 20, 4, 3);
   sdnn::TrainingOptions options;
   options.epochs = 2;
-  options.batch_size = 7; // 40 = 5·7 + 5: a short last batch
+  options.batch_size = batch_size;
   options.learning_rate = 0.1;
   options.momentum = 0.8;
   options.shuffle = false; // batches in sample order, as the loop below takes them
@@ -328,6 +328,13 @@ TEST(Training, weights_are_bit_identical_to_an_independent_sequential_step)
     EXPECT_EQ(state.weight_velocity[l], wv[l]) << "layer " << l + 1;
     EXPECT_EQ(state.bias_velocity[l], bv[l]) << "layer " << l + 1;
   }
+}
+
+TEST(Training, weights_are_bit_identical_to_an_independent_sequential_step)
+{
+  // Run at 1, 2 and 4 threads (the test prefixes): the same bits each time, those of a plain loop.
+  expect_bits_of_sequential_steps(7); // 40 = 5·7 + 5: a short last batch
+  expect_bits_of_sequential_steps(1); // the kernels' one-sample paths
 }
 
 TEST(Training, a_resumed_run_continues_exactly)

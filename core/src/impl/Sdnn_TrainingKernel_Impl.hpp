@@ -13,14 +13,24 @@ double training_forward(TrainingStep const &step, std::int64_t j)
   int const batch = step.batch;
   float *yj = step.y + j * step.stride;
   float const b = step.bias[j];
-  for (int s = 0; s < batch; ++s)
-    yj[s] = b;
-  for (auto k = step.col_ptr[j]; k < step.col_ptr[j + 1]; ++k)
+  if (batch == 1) // one sample: a loop over the nonzeros, not over a batch of one
   {
-    float const w = step.weight[k];
-    float const *xi = step.x + std::int64_t(step.row[k]) * step.stride;
+    float z = b;
+    for (auto k = step.col_ptr[j]; k < step.col_ptr[j + 1]; ++k)
+      z = multiply_add(step.x[std::int64_t(step.row[k]) * step.stride], step.weight[k], z);
+    yj[0] = z;
+  }
+  else
+  {
     for (int s = 0; s < batch; ++s)
-      yj[s] = multiply_add(xi[s], w, yj[s]);
+      yj[s] = b;
+    for (auto k = step.col_ptr[j]; k < step.col_ptr[j + 1]; ++k)
+    {
+      float const w = step.weight[k];
+      float const *xi = step.x + std::int64_t(step.row[k]) * step.stride;
+      for (int s = 0; s < batch; ++s)
+        yj[s] = multiply_add(xi[s], w, yj[s]);
+    }
   }
   if (!step.hidden)
     return 0.0;
@@ -42,6 +52,14 @@ void training_gradients(TrainingStep const &step, std::int64_t j)
 {
   int const batch = step.batch;
   float const *dj = step.delta + j * step.stride;
+  if (batch == 1) // one sample: the nonzeros side by side
+  {
+    double const d = dj[0];
+    step.gradient[step.nnz + j] = to_fixed(d);
+    for (auto k = step.col_ptr[j]; k < step.col_ptr[j + 1]; ++k)
+      step.gradient[k] = to_fixed(d * static_cast<double>(step.x[std::int64_t(step.row[k]) * step.stride]));
+    return;
+  }
   Fixed b = 0;
   for (int s = 0; s < batch; ++s)
     b += to_fixed(dj[s]);
@@ -60,6 +78,15 @@ void training_backpropagate(TrainingStep const &step, std::int64_t i)
 {
   int const batch = step.batch;
   Fixed *pi = step.partial + i * step.stride;
+  if (batch == 1) // one sample: the nonzeros side by side
+  {
+    Fixed p = 0;
+    for (auto t = step.row_ptr[i]; t < step.row_ptr[i + 1]; ++t)
+      p += to_fixed(static_cast<double>(step.weight[step.row_entry[t]]) *
+                    static_cast<double>(step.delta[std::int64_t(step.row_column[t]) * step.stride]));
+    pi[0] = p;
+    return;
+  }
   for (int s = 0; s < batch; ++s)
     pi[s] = 0;
   for (auto t = step.row_ptr[i]; t < step.row_ptr[i + 1]; ++t)
