@@ -94,6 +94,9 @@ int run_train(int argc, char **argv, int first)
   opts.add("no-shuffle", "", "visit the samples in file order every epoch");
   opts.add("out", "DIR", "save the network, momentum and curves there after every epoch (replaced atomically)");
   opts.add("resume", "DIR", "continue the run saved in DIR (its network, momentum and options)");
+  opts.add("network", "DIR",
+           "start from the network saved in DIR (its topology, weights and biases; e.g. written by\n"
+           "`sdnn train --epochs 0 --out DIR` or by another tool in that format) instead of drawing one");
   opts.add("model-ranks", "M",
            "MPI: ranks that partition the network among them (P/M data groups of M model ranks, which\n"
            "split each batch and sum their gradients; 1: every rank holds the whole network)",
@@ -221,6 +224,12 @@ int run_train(int argc, char **argv, int first)
           options.epochs -= resumed.epochs;
           check_data_fits(train_data, network, opts.str("resume") + " and " + value("train-images"));
         }
+        else if (opts.has("network"))
+        {
+          // Its topology and weights as the starting point (fresh momentum, epochs counted from 0).
+          network = load_trained_network(opts.str("network")).network;
+          check_data_fits(train_data, network, opts.str("network") + " and " + value("train-images"));
+        }
         else
         {
           NetworkShape shape;
@@ -334,7 +343,15 @@ int run_train(int argc, char **argv, int first)
     save(one.first_epoch + 1);
   }
   if (epochs == 0)
+  {
+    if (state.weight_velocity.empty()) // nothing trained yet: zero momentum
+      for (int l = 0; l < network.num_layers(); ++l)
+      {
+        state.weight_velocity.emplace_back(network.weights[l].nnz(), 0.0f);
+        state.bias_velocity.emplace_back(network.biases[l].size(), 0.0f);
+      }
     save(options.first_epoch);
+  }
 
   Json report = Json::object();
   report["command"] = "train";

@@ -58,6 +58,15 @@ same_network "$WORK/whole" "$WORK/part"
 cmp -s <(cut -d, -f1-6 "$WORK/whole/training.csv") <(cut -d, -f1-6 "$WORK/part/training.csv") ||
   fail "the resumed run's curves differ"
 
+check "--network DIR starts from a saved network: the same bits as drawing it"
+run "$SDNN" train "${small[@]}" --threads 2 --epochs 0 --out "$WORK/drawn"
+expect_rc 0
+run "$SDNN" train --num-train 600 --num-test 200 --batch-size 16 --threads 2 --epochs 3 --network "$WORK/drawn" --out "$WORK/from-file"
+expect_rc 0
+for f in "$WORK/whole"/weights-l*.sdnn "$WORK/whole"/bias-l*.txt; do
+  cmp -s "$f" "$WORK/from-file/$(basename "$f")" || fail "$(basename "$f") differs from the run that drew the network"
+done
+
 check "one thread gives the same bits as two"
 run "$SDNN" train "${small[@]}" --epochs 3 --threads 1 --out "$WORK/one"
 expect_rc 0
