@@ -230,7 +230,7 @@ TEST(BinaryMatrixErrors, FlippedHeaderByte)
 {
   TempDir dir;
   auto const path = dir.file("m.sdnn");
-  // num_rows (offset 32), nnz (offset 48), source size (offset 56), reserved (offset 72).
+  // num_rows (offset 32), nnz (offset 48), source size (offset 56), source content checksum (offset 72).
   for (std::size_t const offset : {32u, 48u, 56u, 72u})
   {
     SCOPED_TRACE("offset " + std::to_string(offset));
@@ -295,6 +295,31 @@ TEST(ReadMatrixCache, CachePathDependsOnFileAndDirectory)
   EXPECT_EQ(std::filesystem::path(cache_a).parent_path(), std::filesystem::path(dir.file("cache")));
   EXPECT_EQ(std::filesystem::path(cache_a).extension(), ".sdnn");
   EXPECT_EQ(cache_a, sdnn::cache_path_for(a, 5, 4, dir.file("cache")));
+}
+
+TEST(ReadMatrixCache, SameSizeEditWithItsTimeRestoredIsNotServedFromTheCache)
+{
+  // Issue 17, item 7: a layer edited in place to the same size, its modification time restored, was served from the
+  // stale cache (PASSED where --no-cache FAILED). The cache now records a checksum of its source's bytes.
+  TempDir dir;
+  auto const text = dir.write("layer.tsv", odd_text);
+  auto const cache_dir = dir.file("cache");
+  ReadOptions const options{true, cache_dir};
+  ReadInfo info;
+  sdnn::read_matrix(text, 5, 4, options, &info);
+  ASSERT_TRUE(info.cache_written);
+  auto const time = std::filesystem::last_write_time(text);
+  std::string edited = odd_text;
+  auto const at = edited.find('1', edited.find('\t', edited.find('\t') + 1)); // a digit of the first value
+  ASSERT_NE(at, std::string::npos);
+  edited[at] = '3';
+  ASSERT_EQ(edited.size(), odd_text.size());
+  spit(text, edited);
+  std::filesystem::last_write_time(text, time);
+  auto const m = sdnn::read_matrix(text, 5, 4, options, &info);
+  EXPECT_FALSE(info.from_cache);
+  EXPECT_NE(info.note.find("stale"), std::string::npos) << info.note;
+  expect_same(m, sdnn::read_matrix(text, 5, 4, ReadOptions{false, cache_dir}));
 }
 
 TEST(ReadMatrixCache, StaleCacheIsRebuilt)

@@ -23,15 +23,17 @@ struct SourceStamp
 {
   std::uint64_t size = 0;    ///< size of the text file in bytes
   std::int64_t mtime_ns = 0; ///< its modification time, nanoseconds since the epoch
-  /// Same size and modification time.
+  std::uint64_t content = 0; ///< checksum of its bytes (0: not known)
+  /// Same size, modification time and content.
   friend bool operator==(SourceStamp const &a, SourceStamp const &b)
   {
-    return a.size == b.size && a.mtime_ns == b.mtime_ns;
+    return a.size == b.size && a.mtime_ns == b.mtime_ns && a.content == b.content;
   }
 };
 
-/// Size and modification time of `path`. \throws sdnn::InputError if it does not exist.
-SourceStamp source_stamp(std::string const &path);
+/// Size and modification time of `path`, and the checksum of its bytes when `with_content` (a read of the whole file,
+/// no parsing). \throws sdnn::InputError if it does not exist or cannot be read.
+SourceStamp source_stamp(std::string const &path, bool with_content = true);
 
 /// Writes `matrix` to `path` atomically (temporary file, then rename). \throws sdnn::InputError on I/O failure.
 void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceStamp const &source = {});

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +38,8 @@ struct Header
   std::int64_t nnz;
   std::uint64_t source_size;
   std::int64_t source_mtime_ns;
-  std::uint64_t reserved[3];
+  std::uint64_t source_content; // checksum of the source's bytes (0 in caches written before it was recorded)
+  std::uint64_t reserved[2];
   std::uint64_t payload_checksum;
   std::uint64_t header_checksum; // over every byte before this field
 };
@@ -57,12 +59,27 @@ std::uint64_t payload_checksum(char const *col_ptr, std::size_t col_ptr_bytes, c
 
 } // namespace
 
-SourceStamp source_stamp(std::string const &path)
+SourceStamp source_stamp(std::string const &path, bool with_content)
 {
   struct stat st;
   SDNN_USER_REQUIRE(::stat(path.c_str(), &st) == 0, path << ": cannot open file: " << std::strerror(errno));
-  return {static_cast<std::uint64_t>(st.st_size),
-          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  SourceStamp stamp{static_cast<std::uint64_t>(st.st_size),
+                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, 0};
+  if (!with_content)
+    return stamp;
+  // The bytes' checksum, in chunks of a multiple of 8 bytes (checksum() chained: the same as over the whole file).
+  std::ifstream in(path, std::ios::binary);
+  SDNN_USER_REQUIRE(in, path << ": cannot open file: " << std::strerror(errno));
+  std::vector<char> chunk(std::size_t(1) << 20);
+  std::uint64_t hash = checksum(nullptr, 0);
+  while (in)
+  {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    hash = checksum(chunk.data(), static_cast<std::size_t>(in.gcount()), hash);
+  }
+  SDNN_USER_REQUIRE(in.eof(), path << ": read error");
+  stamp.content = hash == 0 ? 1 : hash; // 0 means "not known"
+  return stamp;
 }
 
 void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceStamp const &source)
@@ -80,6 +97,7 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
   header.nnz = matrix.nnz();
   header.source_size = source.size;
   header.source_mtime_ns = source.mtime_ns;
+  header.source_content = source.content;
   header.payload_checksum =
       payload_checksum(reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()),
                        reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()),
@@ -163,7 +181,7 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
              " are out of range or not strictly ascending");
   }
   if (source != nullptr)
-    *source = {header.source_size, header.source_mtime_ns};
+    *source = {header.source_size, header.source_mtime_ns, header.source_content};
   return HostCsc(nrows, ncols, col_ptr, row_idx, values);
 }
 
@@ -213,7 +231,7 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
   if (!options.use_cache)
     return parse();
 
-  auto const stamp = source_stamp(path);
+  auto const stamp = source_stamp(path, false);
   auto const cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
   auto const cache = cache_path_for(path, num_rows, num_cols, cache_dir);
   if (std::filesystem::exists(cache))
@@ -222,7 +240,9 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
     {
       SourceStamp cached;
       auto matrix = read_binary_matrix(cache, num_rows, num_cols, &cached);
-      if (cached == stamp)
+      // Size and time first (no read); then the content, so that a file edited in place to the same size with its
+      // time restored is not served from its old cache.
+      if (cached.size == stamp.size && cached.mtime_ns == stamp.mtime_ns && cached == source_stamp(path))
       {
         out.from_cache = true;
         return matrix;
@@ -239,7 +259,7 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
   std::filesystem::create_directories(cache_dir, ec);
   try
   {
-    write_binary_matrix(cache, matrix, stamp);
+    write_binary_matrix(cache, matrix, source_stamp(path));
     out.cache_written = true;
   }
   catch (InputError const &e)
