@@ -9,8 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <sstream>
 #include <sys/resource.h>
 
@@ -222,9 +224,10 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
   if (dataset.num_inputs > 0)
   {
     // Inputs beyond the file would be empty rows counted in the rate as if they had been read.
-    SDNN_USER_REQUIRE(dataset.num_inputs <= inputs.num_inputs,
-                      paths.images << ": holds " << inputs.num_inputs << " inputs (its largest row index); --num-inputs "
-                                   << dataset.num_inputs << " asks for more");
+    SDNN_USER_REQUIRE(dataset.num_inputs <= inputs.num_inputs, paths.images
+                                                                   << ": holds " << inputs.num_inputs
+                                                                   << " inputs (its largest row index); --num-inputs "
+                                                                   << dataset.num_inputs << " asks for more");
     inputs.num_inputs = dataset.num_inputs;
     inputs.images = with_num_rows(inputs.images, static_cast<std::int32_t>(inputs.num_inputs));
   }
@@ -467,6 +470,15 @@ std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage
   }
   args.push_back(nullptr);
   return args;
+}
+
+std::string environment_error_message(std::exception const &e)
+{
+  if (auto const *fs = dynamic_cast<std::filesystem::filesystem_error const *>(&e))
+    return (fs->path1().empty() ? std::string("file system") : fs->path1().string()) + ": " + fs->code().message();
+  if (dynamic_cast<std::bad_alloc const *>(&e) != nullptr)
+    return "out of memory: the input asks for more memory than this machine can give (" + std::string(e.what()) + ")";
+  return {};
 }
 
 double peak_memory_mib()

@@ -175,6 +175,10 @@ void check_threads_option(Options const &opts, std::string const &command);
 /// drivers' only; everything else is kept. `storage` holds the rewritten flag. Ends with a nullptr.
 std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage);
 
+/// The one-line message of a standard exception that the user's input or environment caused rather than sdnn: a path
+/// the file system refuses (a symlink loop, a name too long: "PATH: reason") or an allocation beyond the machine's
+/// memory. Empty for any other exception (an internal error).
+std::string environment_error_message(std::exception const &e);
 /// Peak resident memory of this process in MiB (getrusage).
 double peak_memory_mib();
 

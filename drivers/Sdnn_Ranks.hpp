@@ -56,7 +56,8 @@ struct Ranks
       }
       catch (std::exception const &e)
       {
-        local = std::string("X") + e.what();
+        auto const message = environment_error_message(e);
+        local = message.empty() ? std::string("X") + e.what() : "I" + message;
       }
     }
     auto const first = first_error(comm, local);

@@ -84,6 +84,11 @@ int dispatch(int argc, char **argv)
   }
   catch (std::exception const &e)
   {
+    if (auto const message = environment_error_message(e); !message.empty())
+    {
+      report("sdnn: error: " + message + "\n");
+      return 2;
+    }
     report(std::string("sdnn: internal error: ") + e.what() + "\n");
     return 3;
   }

@@ -412,5 +412,17 @@ expect_rc 2
 expect_err "sparse-images-[0-9]+\.tsv: holds [0-9]+ inputs \(its largest row index\); --num-inputs 100000 asks for more"
 expect_err_lines 1
 
+check "paths the file system refuses (a symlink loop, a name too long) are input errors, not internal ones"
+ln -sfn "$WORK/loop-b" "$WORK/loop-a"
+ln -sfn "$WORK/loop-a" "$WORK/loop-b"
+run "$SDNN" infer --dataset "$WORK/loop-a" --layers 2
+expect_rc 2
+expect_err "^sdnn: error: .*loop-a.*: Too many levels of symbolic links$"
+expect_err_lines 1
+run "$SDNN" infer --dataset "$WORK/$(printf 'x%.0s' {1..300})" --layers 2
+expect_rc 2
+expect_err "^sdnn: error: .*: File name too long$"
+expect_err_lines 1
+
 CURRENT="done"
 echo "driver_cli_test: all checks passed ($((SECONDS - start_time)) s)"
