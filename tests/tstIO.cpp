@@ -272,6 +272,32 @@ TEST(IOErrors, MissingFile)
   expect_input_error([&] { sdnn::read_categories(path); }, {path, "cannot open"});
 }
 
+TEST(IOErrors, GarbageFieldIsQuotedShortAndPrintable)
+{
+  // Issue 17, item 5: a 10 MB garbage field was echoed whole, control bytes included, into the error.
+  TempDir dir;
+  std::string garbage(1 << 20, 'z');
+  for (std::size_t i = 0; i < garbage.size(); i += 7)
+    garbage[i] = static_cast<char>(1 + i % 8); // control bytes 1..8 (not blanks: one field)
+  garbage[0] = '\x1b';
+  auto const path = dir.write("w.tsv", "1\t1\t1\n2\t" + garbage + "\t1\n");
+  try
+  {
+    sdnn::read_tsv_matrix(path, 4, 4);
+    ADD_FAILURE() << "expected sdnn::InputError";
+  }
+  catch (sdnn::InputError const &e)
+  {
+    std::string const message = e.what();
+    EXPECT_LT(message.size(), path.size() + 200) << message.substr(0, 300);
+    EXPECT_NE(message.find(at(path, 2)), std::string::npos) << message;
+    EXPECT_NE(message.find("\\x1b"), std::string::npos) << message;
+    EXPECT_NE(message.find("... (1048576 bytes)"), std::string::npos) << message;
+    for (char c : message)
+      EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "byte " << int(c) << " in " << message;
+  }
+}
+
 TEST(IOErrors, TwoFields)
 {
   TempDir dir;

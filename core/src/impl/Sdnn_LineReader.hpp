@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -80,7 +81,7 @@ public:
     std::int64_t value = 0;
     auto const [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), value);
     if (ec != std::errc() || ptr != f.data() + f.size())
-      fail(std::string(name) + " '" + std::string(f) + "' is not an integer");
+      fail(std::string(name) + " " + quoted(f) + " is not an integer");
     return value;
   }
 
@@ -112,10 +113,34 @@ public:
     double value = 0;
     auto const [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), value);
     if (ec != std::errc() || ptr != f.data() + f.size() || !std::isfinite(value))
-      fail(std::string(name) + " '" + std::string(f) + "' is not a finite number");
+      fail(std::string(name) + " " + quoted(f) + " is not a finite number");
     if (!std::isfinite(static_cast<float>(value)))
-      fail(std::string(name) + " '" + std::string(f) + "' is out of float range (at most 3.4e38 in magnitude)");
+      fail(std::string(name) + " " + quoted(f) + " is out of float range (at most 3.4e38 in magnitude)");
     return static_cast<float>(value);
+  }
+
+  /// `text` quoted for an error message: at most 40 characters (then "..." and its length), control and
+  /// non-ASCII bytes as \xNN, so that a garbage field never floods the terminal.
+  static std::string quoted(std::string_view text)
+  {
+    constexpr std::size_t shown = 40;
+    std::string out = "'";
+    for (std::size_t i = 0; i < text.size() && i < shown; ++i)
+    {
+      auto const c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c < 0x7f)
+        out += static_cast<char>(c);
+      else
+      {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
+        out += hex;
+      }
+    }
+    out += "'";
+    if (text.size() > shown)
+      out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
   }
 
   [[noreturn]] void fail(std::string const &message) const

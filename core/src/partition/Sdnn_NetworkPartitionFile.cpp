@@ -102,7 +102,7 @@ NetworkPartitionFile read_network_partition(std::string const &path)
     if (!reader.next())
       reader.fail(std::string("the file ends before its '") + key + "' line");
     if (reader.num_fields() != 2 || reader.field(0) != key)
-      reader.fail(std::string("expected '") + key + " VALUE', found '" + std::string(reader.line_text()) + "'");
+      reader.fail(std::string("expected '") + key + " VALUE', found " + impl::LineReader::quoted(reader.line_text()));
   };
   header(format_name);
   if (reader.integer(1, "format version") != format_version)

@@ -163,7 +163,7 @@ TrainedNetworkFile load_trained_network(std::string const &dir, bool with_state)
     if (key == "format")
     {
       if (value != "sdnn-trained-network 1")
-        reader.fail("format '" + value + "' is not 'sdnn-trained-network 1'");
+        reader.fail("format " + impl::LineReader::quoted(value) + " is not 'sdnn-trained-network 1'");
     }
     else if (key == "layers")
     {
@@ -182,7 +182,7 @@ TrainedNetworkFile load_trained_network(std::string const &dir, bool with_state)
         std::int64_t w = 0;
         auto const [end, ec] = std::from_chars(token.data(), token.data() + token.size(), w);
         if (ec != std::errc() || end != token.data() + token.size() || w < 1 || w > (std::int64_t(1) << 30))
-          reader.fail("width '" + token + "' is not an integer in 1..2^30");
+          reader.fail("width " + impl::LineReader::quoted(token) + " is not an integer in 1..2^30");
         widths.push_back(w);
       }
     }
@@ -197,9 +197,9 @@ TrainedNetworkFile load_trained_network(std::string const &dir, bool with_state)
       file.epochs = static_cast<int>(reader.integer_in(1, "epochs", 0, 1000000000));
     }
     else if (key == "hidden_activation" && value != "relu")
-      reader.fail("hidden activation '" + value + "' is not relu");
+      reader.fail("hidden activation " + impl::LineReader::quoted(value) + " is not relu");
     else if (key == "output" && value != "softmax")
-      reader.fail("output '" + value + "' is not softmax");
+      reader.fail("output " + impl::LineReader::quoted(value) + " is not softmax");
     file.metadata[key] = value;
   }
   SDNN_USER_REQUIRE(file.metadata.count("format"), meta_path << ": no 'format' line");
