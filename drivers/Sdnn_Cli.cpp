@@ -238,15 +238,10 @@ DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,
   if (dataset.check)
   {
     auto &truth = inputs.truth;
-    truth = read_categories(paths.truth);
-    if (!truth.empty() && truth.back() >= inputs.num_inputs)
-    {
-      if (dataset.num_inputs < 0)
-        throw InputError(paths.truth + ": names row " + std::to_string(truth.back() + 1) + " but there are only " +
-                         std::to_string(inputs.num_inputs) +
-                         " inputs (use --num-inputs K to check a leading subset of the images)");
-      truth.erase(std::lower_bound(truth.begin(), truth.end(), inputs.num_inputs), truth.end());
-    }
+    // Without --num-inputs every truth row must be an input (the error names the line); with it, the truth is
+    // restricted to the leading inputs.
+    truth = read_categories(paths.truth, dataset.num_inputs < 0 ? inputs.num_inputs : any_size);
+    truth.erase(std::lower_bound(truth.begin(), truth.end(), inputs.num_inputs), truth.end());
   }
   return inputs;
 }

@@ -298,6 +298,15 @@ TEST(IOErrors, GarbageFieldIsQuotedShortAndPrintable)
   }
 }
 
+TEST(IOErrors, CategoryBeyondTheInputsNamesItsLine)
+{
+  // Issue 17, item 5: a truth row beyond the inputs named the file but not the line.
+  TempDir dir;
+  auto const path = dir.write("truth.tsv", "2\n5\n9\n1\n");
+  EXPECT_EQ(sdnn::read_categories(path, 9), (std::vector<std::int64_t>{0, 1, 4, 8}));
+  expect_input_error([&] { sdnn::read_categories(path, 5); }, {at(path, 3), "row index 9", "1..5"});
+}
+
 TEST(IOErrors, TwoFields)
 {
   TempDir dir;

@@ -32,9 +32,9 @@ HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int
 /// against `num_rows` × `num_cols` unless they are `any_size`. \throws sdnn::InputError on bad input.
 HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::int64_t num_cols);
 
-/// Reads a categories file (one 1-based row index per line) into ascending 0-based indices.
-/// \throws sdnn::InputError on bad input, including a repeated index.
-std::vector<std::int64_t> read_categories(std::string const &path);
+/// Reads a categories file (one 1-based row index per line, at most `num_rows` unless any_size) into ascending 0-based
+/// indices. \throws sdnn::InputError naming the file and line of bad input, a repeated index or one beyond num_rows.
+std::vector<std::int64_t> read_categories(std::string const &path, std::int64_t num_rows = any_size);
 
 /// Writes a weight layer in the challenge's format: sorted by column then row, `%d\t%d\t%.6e`.
 void write_challenge_layer(std::string const &path, HostCsc const &layer);

@@ -190,7 +190,7 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
   return build_checked(path, text, first_data_line, rows, cols, triplets);
 }
 
-std::vector<std::int64_t> read_categories(std::string const &path)
+std::vector<std::int64_t> read_categories(std::string const &path, std::int64_t num_rows)
 {
   std::string const text = read_file(path);
   LineReader reader(path, text);
@@ -200,7 +200,7 @@ std::vector<std::int64_t> read_categories(std::string const &path)
     if (reader.num_fields() == 0)
       continue;
     reader.require_fields(1, "one row index");
-    rows_and_lines.emplace_back(reader.index(0, "row index", any_size), reader.line_number());
+    rows_and_lines.emplace_back(reader.index(0, "row index", num_rows), reader.line_number());
   }
   std::sort(rows_and_lines.begin(), rows_and_lines.end());
   std::vector<std::int64_t> rows;
