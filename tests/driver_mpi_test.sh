@@ -217,6 +217,15 @@ mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
 [[ $RC -ne 0 ]] || fail "expected a non-zero exit status"
 [[ $(grep -c "unknown --partition 'diagonal'" "$ERR") -eq 2 ]] || fail "expected the usage error on both ranks"
 
+check "an allocation failure on the root while dealing the rows ends every rank (issue 17: rank 1 waited forever)"
+rm -rf "$WORK/bigrow" && cp -r "$DATA" "$WORK/bigrow"
+printf '1\t1\t1\n2147483647\t2\t1\n' >"$WORK/bigrow/sparse-images-1024.tsv" # 2^31 rows: 16 GiB of row pointers
+(
+  ulimit -v 6000000
+  mpi 2 infer --dataset "$WORK/bigrow" --layers 6 --no-check --threads 1 --quiet --no-cache
+  expect_error_on_every_rank 2 "rank 0: out of memory while dealing the input rows"
+)
+
 fm=/usr/share/datasets/fashion-mnist
 if [[ -f $fm/train-images-idx3-ubyte.gz ]]; then
   small=(--num-train 400 --num-test 100 --hidden 48,40,32 --fan-in 10 --batch-size 16 --epochs 2 --threads 1)

@@ -18,6 +18,7 @@
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,31 @@ std::vector<HostCsc> read_own_layers(MPI_Comm comm, std::vector<std::string> con
 
 /// first_error() on sdnn's own communicator.
 std::optional<std::string> first_error_on(MPI_Comm comm, std::string const &local_error);
+
+/// Runs `work` where `here` holds (e.g. on the root only), then agrees over `comm`: if it failed on any rank, every
+/// rank throws sdnn::InputError with the first failure (an allocation failure said as "out of memory while `what`"),
+/// so no rank waits in a collective that a failed rank never reaches.
+template <class Work> void run_agreed(MPI_Comm comm, bool here, char const *what, Work &&work)
+{
+  std::string error;
+  if (here)
+  {
+    try
+    {
+      work();
+    }
+    catch (std::bad_alloc const &)
+    {
+      error = std::string("out of memory while ") + what;
+    }
+    catch (std::exception const &e)
+    {
+      error = e.what();
+    }
+  }
+  if (auto const first = first_error_on(comm, error))
+    throw InputError(*first);
+}
 
 } // namespace sdnn::impl
 

@@ -184,11 +184,12 @@ RowBlock scatter_rows(MPI_Comm caller, int root, HostCsc const &matrix, RowParti
   int const size = comm_size(comm), rank = comm_rank(comm);
   RowBlock all;
   std::vector<int> owners;
-  if (rank == root)
-  {
-    all = to_row_block(matrix);
-    owners = row_owners(all.num_rows(), size, partition, seed);
-  }
+  impl::run_agreed(comm, rank == root, "dealing the input rows",
+                   [&]
+                   {
+                     all = to_row_block(matrix);
+                     owners = row_owners(all.num_rows(), size, partition, seed);
+                   });
   MPI_Bcast(&all.num_cols, 1, MPI_INT64_T, root, comm);
   // Rows arrive from the root only, in its (ascending) order.
   return exchange_rows_on(comm, all, owners, stats);

@@ -207,28 +207,30 @@ RowBlock scatter_rows(int root, HostCsc const &matrix, NetworkShare const &share
   SDNN_REQUIRE(root >= 0 && root < size, "root " << root << " is not a rank of the communicator (" << size << ")");
   RowBlock copies; // on the root: every row once per model rank, restricted to that rank's features
   std::vector<int> destination;
-  if (rank == root)
-  {
-    SDNN_REQUIRE(matrix.num_cols() == share.num_neurons(),
-                 "the inputs have " << matrix.num_cols() << " columns, the network N = " << share.num_neurons());
-    auto const all = to_row_block(matrix);
-    auto const group = row_owners(all.num_rows(), data.groups, partition, seed);
-    auto const &feature_owner = data.partition.owner[0];
-    copies.num_cols = all.num_cols;
-    for (std::int64_t r = 0; r < all.num_rows(); ++r)
-      for (int m = 0; m < data.model_ranks; ++m)
-      {
-        copies.ids.push_back(all.ids[r]);
-        for (auto e = all.row_ptr[r]; e < all.row_ptr[r + 1]; ++e)
-          if (feature_owner[all.col_idx[e]] == m)
-          {
-            copies.col_idx.push_back(all.col_idx[e]);
-            copies.values.push_back(all.values[e]);
-          }
-        copies.row_ptr.push_back(static_cast<std::int64_t>(copies.col_idx.size()));
-        destination.push_back(group[r] * data.model_ranks + m);
-      }
-  }
+  impl::run_agreed(data.world, rank == root, "dealing the input rows",
+                   [&]
+                   {
+                     SDNN_REQUIRE(matrix.num_cols() == share.num_neurons(),
+                                  "the inputs have " << matrix.num_cols()
+                                                     << " columns, the network N = " << share.num_neurons());
+                     auto const all = to_row_block(matrix);
+                     auto const group = row_owners(all.num_rows(), data.groups, partition, seed);
+                     auto const &feature_owner = data.partition.owner[0];
+                     copies.num_cols = all.num_cols;
+                     for (std::int64_t r = 0; r < all.num_rows(); ++r)
+                       for (int m = 0; m < data.model_ranks; ++m)
+                       {
+                         copies.ids.push_back(all.ids[r]);
+                         for (auto e = all.row_ptr[r]; e < all.row_ptr[r + 1]; ++e)
+                           if (feature_owner[all.col_idx[e]] == m)
+                           {
+                             copies.col_idx.push_back(all.col_idx[e]);
+                             copies.values.push_back(all.values[e]);
+                           }
+                         copies.row_ptr.push_back(static_cast<std::int64_t>(copies.col_idx.size()));
+                         destination.push_back(group[r] * data.model_ranks + m);
+                       }
+                   });
   MPI_Bcast(&copies.num_cols, 1, MPI_INT64_T, root, data.world);
   return impl::exchange_rows_on(data.world, copies, destination, nullptr);
 }
