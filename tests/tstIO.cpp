@@ -307,6 +307,14 @@ TEST(IOErrors, CategoryBeyondTheInputsNamesItsLine)
   expect_input_error([&] { sdnn::read_categories(path, 5); }, {at(path, 3), "row index 9", "1..5"});
 }
 
+TEST(IOErrors, MatrixMarketSizeLineAnnouncingMoreEntriesThanTheFileHolds)
+{
+  // Issue 17, item 5: a size line announcing 1e15 entries gave 'std::bad_alloc' without file or line.
+  TempDir dir;
+  auto const path = dir.write("w.mtx", "%%MatrixMarket matrix coordinate real general\n4 4 1000000000000000\n1 1 1\n");
+  expect_input_error([&] { sdnn::read_matrix_market(path, 4, 4); }, {at(path, 2), "1000000000000000 entries"});
+}
+
 TEST(IOErrors, TwoFields)
 {
   TempDir dir;

@@ -162,6 +162,11 @@ HostCsc read_matrix_market(std::string const &path, std::int64_t num_rows, std::
     if (rows < 0 || cols < 0 || entries < 0 || rows > std::numeric_limits<std::int32_t>::max() ||
         cols > std::numeric_limits<std::int32_t>::max())
       reader.fail("invalid size line");
+    // An entry takes at least 4 bytes ("1 1\n"): a count beyond the file's size is a typo, not a reason to reserve
+    // (and fail to allocate) memory for it.
+    if (entries > static_cast<std::int64_t>(text.size() / 4))
+      reader.fail("the size line announces " + std::to_string(entries) + " entries, more than a file of " +
+                  std::to_string(text.size()) + " bytes can hold");
     if ((num_rows != any_size && rows != num_rows) || (num_cols != any_size && cols != num_cols))
       reader.fail("matrix is " + std::to_string(rows) + " x " + std::to_string(cols) + ", expected " +
                   (num_rows == any_size ? std::string("any") : std::to_string(num_rows)) + " x " +
