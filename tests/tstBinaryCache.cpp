@@ -1,6 +1,8 @@
 // Unit tests of the binary matrix format (.sdnn) and of read_matrix()'s cache of text inputs.
 #include "tstHelpers.hpp"
 
+#include <limits>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -238,6 +240,21 @@ TEST(BinaryMatrixErrors, FlippedHeaderByte)
     flip_byte(path, offset);
     expect_input_error([&] { sdnn::read_binary_matrix(path, any_size, any_size); },
                        {path, "corrupt", "header checksum"});
+  }
+}
+
+TEST(BinaryMatrixErrors, NonFiniteValueIsRefused)
+{
+  // Issue 17, item 3: a binary file with a NaN or an infinity (its checksums right) must not bring it in.
+  TempDir dir;
+  auto const path = dir.file("m.sdnn");
+  for (float const bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()})
+  {
+    auto m = odd_matrix();
+    auto copy = sdnn::create_copy<Kokkos::HostSpace>(Kokkos::DefaultHostExecutionSpace(), m);
+    copy.values()(2) = bad;
+    sdnn::write_binary_matrix(path, copy);
+    expect_input_error([&] { sdnn::read_binary_matrix(path, 5, 4); }, {path, "is not finite"});
   }
 }
 

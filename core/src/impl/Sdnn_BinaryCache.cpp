@@ -6,6 +6,7 @@
 #include "Sdnn_OutputFile.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -180,6 +181,12 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
         fail("corrupt sdnn binary matrix: row indices of column " + std::to_string(c + 1) +
              " are out of range or not strictly ascending");
   }
+  // The text readers refuse non-finite weights; a binary file (written by another producer) must not bring them in.
+  for (std::int32_t c = 0; c < ncols; ++c)
+    for (auto k = col_ptr(c); k < col_ptr(c + 1); ++k)
+      if (!std::isfinite(values(k)))
+        fail("the value of entry (" + std::to_string(row_idx(k) + 1) + ", " + std::to_string(c + 1) +
+             ") is not finite (NaN or infinity)");
   if (source != nullptr)
     *source = {header.source_size, header.source_mtime_ns, header.source_content};
   return HostCsc(nrows, ncols, col_ptr, row_idx, values);
