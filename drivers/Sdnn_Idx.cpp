@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <zlib.h>
 
 namespace sdnn
@@ -19,7 +20,7 @@ class IdxFile
 {
 public:
   /// Opens `path` and reads the header of an unsigned-byte IDX file of `dimensions` dimensions.
-  IdxFile(std::string const &path, int dimensions) : m_path(path), m_file(gzopen(path.c_str(), "rb"))
+  IdxFile(std::string const &path, int dimensions) : m_path(path), m_file(gzopen(path.c_str(), "rb"), &gzclose)
   {
     SDNN_USER_REQUIRE(m_file != nullptr, path << ": cannot open file: " << std::strerror(errno));
     unsigned char magic[4];
@@ -36,13 +37,6 @@ public:
       m_sizes.push_back(be32(size));
     }
   }
-  ~IdxFile()
-  {
-    if (m_file != nullptr)
-      gzclose(m_file);
-  }
-  IdxFile(IdxFile const &) = delete;
-  IdxFile &operator=(IdxFile const &) = delete;
 
   /// The size of dimension `d` in the header.
   std::int64_t size(int d) const { return m_sizes[d]; }
@@ -54,7 +48,7 @@ public:
     while (done < bytes)
     {
       auto const chunk = static_cast<unsigned>(std::min<std::size_t>(bytes - done, 1u << 30));
-      int const got = gzread(m_file, static_cast<char *>(buffer) + done, chunk);
+      int const got = gzread(m_file.get(), static_cast<char *>(buffer) + done, chunk);
       SDNN_USER_REQUIRE(got > 0, m_path << ": truncated IDX file while reading " << what);
       done += static_cast<std::size_t>(got);
     }
@@ -66,7 +60,7 @@ private:
     return (std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) | (std::uint32_t(b[2]) << 8) | std::uint32_t(b[3]);
   }
   std::string m_path;
-  gzFile m_file;
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> m_file; // closed however the reading ends, a throwing constructor too
   std::vector<std::int64_t> m_sizes;
 };
 

@@ -32,7 +32,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- Debian packages ------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build dpkg-dev xz-utils libopenmpi-dev openmpi-bin
           zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist python3 doxygen
-          libgraphblas-dev gnuplot-nox libtrilinos-zoltan-dev libptscotch-dev)
+          libgraphblas-dev gnuplot-nox libtrilinos-zoltan-dev libptscotch-dev clang libclang-rt-14-dev)
 if [ "$do_apt" = 1 ]; then
   missing=()
   for p in "${packages[@]}"; do

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test suite on a fresh Debian 12 machine: set everything up, build the OpenMP and the Threads
-# builds (with MPI when found) and the OpenMP build without MPI, with AddressSanitizer + UBSan (each with
-# its tests) and run ctest on each. Exit status 0 only if every test passes.
+# builds (with MPI when found), the OpenMP build without MPI with AddressSanitizer + UBSan (each with
+# its tests) and the libFuzzer targets (Clang, ASan + UBSan; each fuzzed for 60 s, SDNN_FUZZ_SECONDS),
+# and run ctest on each. Exit status 0 only if every test passes.
 #
-# Usage: scripts/test.sh [openmp] [threads] [openmp-asan]     (default: all three)
+# Usage: scripts/test.sh [openmp] [threads] [openmp-asan] [fuzz]     (default: all four)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 presets=("$@")
-[ "${#presets[@]}" -gt 0 ] || presets=(openmp threads openmp-asan)
+[ "${#presets[@]}" -gt 0 ] || presets=(openmp threads openmp-asan fuzz)
 status=0
 for preset in "${presets[@]}"; do
   build="$("$root/scripts/build.sh" "$preset")"
