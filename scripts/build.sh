@@ -3,7 +3,8 @@
 # Kokkos backend through its CMake preset. Prints the build directory on stdout.
 #
 # Usage: scripts/build.sh [openmp|threads|openmp-asan|fuzz]    (default openmp)
-# Environment: SDNN_DEPS_DIR (dependency cache), Kokkos_ROOT (use your own Kokkos, skip the bootstrap)
+# Environment: SDNN_DEPS_DIR (dependency cache), Kokkos_ROOT (use your own Kokkos, skip the bootstrap),
+#              SDNN_FUZZ_SECONDS (fuzz preset: seconds per target under ctest, default 60)
 set -euo pipefail
 preset="${1:-openmp}"
 case "$preset" in openmp|threads|openmp-asan|fuzz) ;; *) echo "build.sh: preset must be openmp, threads, openmp-asan or fuzz" >&2; exit 2 ;; esac
@@ -19,7 +20,8 @@ else
   prefix="$(scripts/bootstrap-deps.sh --backends "$backend" | sed -n "s/^$backend=//p")"
 fi
 echo "[sdnn-build] configuring preset $preset with Kokkos_ROOT=$prefix" >&2
-cmake --preset "$preset" -DKokkos_ROOT="$prefix" >"build-$preset.configure.log" 2>&1 ||
+cmake --preset "$preset" -DKokkos_ROOT="$prefix" ${SDNN_FUZZ_SECONDS:+-DSDNN_FUZZ_SECONDS="$SDNN_FUZZ_SECONDS"} \
+  >"build-$preset.configure.log" 2>&1 ||
   { cat "build-$preset.configure.log" >&2; exit 1; }
 rm -f "build-$preset.configure.log"
 echo "[sdnn-build] building build/$preset" >&2
