@@ -1,4 +1,5 @@
 #include "Sdnn_SgdTrainer.hpp"
+#include "Sdnn_VectorView.hpp"
 
 #include <Sdnn_Error.hpp>
 
@@ -9,21 +10,6 @@
 namespace sdnn::impl
 {
 
-namespace
-{
-
-/// A device copy of a host vector.
-template <class T, class MemorySpace> Kokkos::View<T *, MemorySpace> to_view(std::vector<T> const &v, char const *label)
-{
-  Kokkos::View<T *, MemorySpace> view(std::string(label), v.size());
-  auto host = Kokkos::create_mirror_view(view);
-  std::copy(v.begin(), v.end(), host.data());
-  Kokkos::deep_copy(view, host);
-  return view;
-}
-
-} // namespace
-
 template <class ExecutionSpace>
 SgdTrainer<ExecutionSpace>::SgdTrainer(ExecutionSpace const &space, TrainableNetwork const &network, int max_batch,
                                        TrainingState const *state, std::vector<std::vector<std::int32_t>> const &owned,
@@ -33,7 +19,6 @@ SgdTrainer<ExecutionSpace>::SgdTrainer(ExecutionSpace const &space, TrainableNet
 {
   check_network_shapes(network);
   SDNN_REQUIRE(max_batch >= 1, "batch size " << max_batch);
-  (void)comm;
   int const num_layers = network.num_layers();
   SDNN_REQUIRE(m_whole || static_cast<int>(owned.size()) == num_layers,
                "owned neurons of " << owned.size() << " layers");

@@ -1,4 +1,5 @@
 #include "Sdnn_TrainingExchange.hpp"
+#include "Sdnn_VectorView.hpp"
 
 #include "../impl/Sdnn_Collectives.hpp"
 #include <Sdnn_Error.hpp>
@@ -32,15 +33,9 @@ TrainingExchange<ExecutionSpace>::TrainingExchange(ExecutionSpace const &space, 
     for (std::size_t c = 0; c + 1 < plan.dest_ptr.size(); ++c)
       for (auto d = plan.dest_ptr[c]; d < plan.dest_ptr[c + 1]; ++d)
         send_row[lp.send_ptr[plan.dest_rank[d]] + plan.dest_pos[d]] = static_cast<std::int64_t>(c);
-    lp.self = Kokkos::View<std::int32_t *, memory_space>("Sdnn::TrainingExchange::self", plan.self.size());
-    lp.send_row = Kokkos::View<std::int64_t *, memory_space>("Sdnn::TrainingExchange::send_row", send_row.size());
-    lp.recv_row = Kokkos::View<std::int32_t *, memory_space>("Sdnn::TrainingExchange::recv_row", plan.recv_pos.size());
-    Kokkos::deep_copy(lp.self, Kokkos::View<std::int32_t const *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                   plan.self.data(), plan.self.size()));
-    Kokkos::deep_copy(lp.send_row, Kokkos::View<std::int64_t const *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                       send_row.data(), send_row.size()));
-    Kokkos::deep_copy(lp.recv_row, Kokkos::View<std::int32_t const *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                       plan.recv_pos.data(), plan.recv_pos.size()));
+    lp.self = to_view<std::int32_t, memory_space>(plan.self, "Sdnn::TrainingExchange::self");
+    lp.send_row = to_view<std::int64_t, memory_space>(send_row, "Sdnn::TrainingExchange::send_row");
+    lp.recv_row = to_view<std::int32_t, memory_space>(plan.recv_pos, "Sdnn::TrainingExchange::recv_row");
     largest_rows = std::max({largest_rows, lp.send_ptr.back(), plan.recv_ptr.back()});
     std::int64_t sent = lp.send_ptr.back();
     MPI_Allreduce(MPI_IN_PLACE, &sent, 1, MPI_INT64_T, MPI_SUM, model);
