@@ -265,6 +265,16 @@ int run_train(int argc, char **argv, int first)
   Json epochs_json = Json::array();
   double total_seconds = 0.0;
   std::int64_t total_samples = 0;
+  auto save = [&](int epochs_done)
+  {
+    if (opts.has("out"))
+      ranks.run(
+          [&]
+          {
+            if (ranks.root())
+              save_trained_network(opts.str("out"), network, &state, epochs_done, metadata, {{"training.csv", csv}});
+          });
+  };
   auto on_epoch = [&](EpochReport const &r)
   {
     total_seconds += r.seconds;
@@ -299,6 +309,7 @@ int run_train(int argc, char **argv, int first)
     e["predicted_values"] = r.predicted_values;
     e["messages"] = r.messages;
     e["exchange_seconds"] = r.exchange_seconds;
+    save(r.epoch);
   };
   Kokkos::DefaultHostExecutionSpace const space;
   auto const *test_set = test ? &test_data : nullptr;
@@ -314,34 +325,15 @@ int run_train(int argc, char **argv, int first)
                 << " model ranks, " << name(*partitioner) << " partition" << std::endl;
   }
 #endif
-  auto save = [&](int epochs_done)
-  {
-    if (opts.has("out"))
-      ranks.run(
-          [&]
-          {
-            if (ranks.root())
-              save_trained_network(opts.str("out"), network, &state, epochs_done, metadata, {{"training.csv", csv}});
-          });
-  };
-  // Checkpoints need the momentum after each epoch: train one epoch at a time.
+  // The checkpoint of each epoch is saved from on_epoch (train() has stored the network and momentum by then).
   int const epochs = options.epochs;
-  std::vector<EpochReport> reports;
-  for (int e = 0; e < epochs; ++e)
-  {
-    TrainingOptions one = options;
-    one.epochs = 1;
-    one.first_epoch = options.first_epoch + e;
 #if SDNN_ENABLE_MPI
-    auto const r = distributed
-                       ? train(space, ranks.comm, partition, network, train_data, test_set, one, &state, on_epoch)
-                       : train(space, network, train_data, test_set, one, &state, on_epoch);
+  auto const reports =
+      distributed ? train(space, ranks.comm, partition, network, train_data, test_set, options, &state, on_epoch)
+                  : train(space, network, train_data, test_set, options, &state, on_epoch);
 #else
-    auto const r = train(space, network, train_data, test_set, one, &state, on_epoch);
+  auto const reports = train(space, network, train_data, test_set, options, &state, on_epoch);
 #endif
-    reports.insert(reports.end(), r.begin(), r.end());
-    save(one.first_epoch + 1);
-  }
   if (epochs == 0)
   {
     if (state.weight_velocity.empty()) // nothing trained yet: zero momentum

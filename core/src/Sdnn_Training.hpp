@@ -79,7 +79,8 @@ struct TrainingState
 
 /// Trains `network` in place for options.epochs epochs on `train_data`, evaluating on `test_data` (when not null)
 /// after each epoch and calling `on_epoch` with the epoch's report. `state` (when not null) gives the initial
-/// momentum (empty: zero) and receives the final one.
+/// momentum (empty: zero); after every epoch, before `on_epoch`, it holds the momentum and `network` the weights
+/// reached (so that `on_epoch` can save a checkpoint).
 /// \throws sdnn::InputError if the data does not fit the network or the training diverges (a non-finite loss or
 ///         an activation beyond the fixed-point range: lower the learning rate)
 template <class ExecutionSpace>
