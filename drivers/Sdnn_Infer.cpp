@@ -73,13 +73,13 @@ template <class T> T max_over_ranks(Ranks const &ranks, T value)
   return value;
 }
 
-std::string join(std::vector<double> const &values, char const *format)
+template <class T> std::string join(std::vector<T> const &values, char const *format)
 {
   std::string out;
-  for (double v : values)
+  for (T v : values)
   {
     char item[32];
-    std::snprintf(item, sizeof item, format, v);
+    std::snprintf(item, sizeof item, format, static_cast<std::conditional_t<std::is_integral_v<T>, long long, T>>(v));
     out += (out.empty() ? "" : " ") + std::string(item);
   }
   return out;
@@ -527,8 +527,15 @@ int run_infer(int argc, char **argv, int first)
                       static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
                       static_cast<double>(work.workspace_bytes) / (1 << 20), ranks.size > 1 ? " (rank 0)" : "");
           if (engine.parallelism == Parallelism::data_then_model)
-            std::printf("recruitment  : %s, %lld tile-layers split among recruited threads%s\n",
-                        name(engine.recruitment).c_str(), static_cast<long long>(work.split_tile_layers),
+            std::printf("recruitment  : %s, %lld recruitments (first by part %d), helpers joined parts [%s], %lld "
+                        "tile-layers split among recruited threads%s\n",
+                        name(engine.recruitment).c_str(), static_cast<long long>(work.recruitments),
+                        work.first_recruiting_part, join(work.recruited_helpers, "%lld").c_str(),
+                        static_cast<long long>(work.split_tile_layers), ranks.size > 1 ? " (rank 0)" : "");
+          if (engine.parallelism == Parallelism::model && work.split_tile_layers > 0)
+            std::printf("sync         : %.3f thread-s waiting at barriers, %.1f us per split tile-layer per thread%s\n",
+                        work.sync_seconds,
+                        1e6 * work.sync_seconds / static_cast<double>(work.split_tile_layers * work.threads),
                         ranks.size > 1 ? " (rank 0)" : "");
           if (engine.parallelism == Parallelism::work_stealing)
             std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals),

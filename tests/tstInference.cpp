@@ -270,6 +270,7 @@ TEST(Inference, DataThenModelOnASkewedInputMatchesReference)
     InferenceOptions options;
     options.parallelism = Parallelism::data_then_model;
     options.recruitment = strategy;
+    options.tile_rows = 96; // one tile per part
     sdnn::WorkReport report;
     auto const got = sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report);
     sdnn::test::expect_same_result(got, expected, "skewed " + sdnn::name(strategy));
@@ -297,6 +298,61 @@ TEST(Inference, DataThenModelRecruitsThreadsWithoutTilesFromTheFirstLayer)
                                    "one tile " + sdnn::name(strategy));
     EXPECT_EQ(report.tiles, 1);
     EXPECT_EQ(report.split_tile_layers, static_cast<std::int64_t>(d.layers.size())) << sdnn::name(strategy);
+  }
+}
+
+TEST(Inference, DataThenModelStrategiesSendTheHelpersWhereTheySay)
+{
+  Kokkos::DefaultHostExecutionSpace space;
+  int const threads = space.concurrency();
+  if (threads < 3)
+    GTEST_SKIP() << "needs 3 threads: two stragglers of different work and one idle thread";
+  // T - 1 tiles for T parts: part 0 has none, so its thread is idle from the start; part p > 0 holds tile p - 1,
+  // made of 128 p copies of a row that survives every layer (no row dies, so its work stays 128 p x layers
+  // left) and empty rows. Every part's first layer is planned while the idle thread waits: slower-first gives it
+  // to the part with the most work (the last), whatever the order in which the parts start; faster-first to
+  // part 1 (unless part 2 had done half its layers before part 1 began its first).
+  auto const deep = radix_dataset(1024, 30, 32, 11);
+  auto const truth = sdnn::reference_inference(deep.inputs, deep.layers, deep.bias);
+  ASSERT_FALSE(truth.categories.empty());
+  auto const survivor = static_cast<std::int32_t>(truth.categories[0]);
+  auto const csr = sdnn::to_csr(deep.inputs);
+  std::int32_t const tile = 128 * (threads - 1);
+  sdnn::Triplets t;
+  for (int p = 1; p < threads; ++p)
+    for (std::int32_t k = 0; k < 128 * p; ++k)
+      for (auto e = csr.row_ptr[survivor]; e < csr.row_ptr[survivor + 1]; ++e)
+      {
+        t.rows.push_back((p - 1) * tile + k);
+        t.cols.push_back(csr.col_idx[e]);
+        t.values.push_back(csr.values[e]);
+      }
+  auto const inputs = sdnn::csc_from_triplets((threads - 1) * tile, 1024, t);
+  auto const expected = sdnn::reference_inference(inputs, deep.layers, deep.bias);
+  ASSERT_EQ(static_cast<std::int32_t>(expected.categories.size()), 64 * threads * (threads - 1));
+  for (auto strategy : {Recruitment::earliest_first, Recruitment::slower_first, Recruitment::faster_first})
+  {
+    InferenceOptions options;
+    options.parallelism = Parallelism::data_then_model;
+    options.recruitment = strategy;
+    options.tile_rows = tile;
+    sdnn::WorkReport report;
+    auto const got = sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report);
+    sdnn::test::expect_same_result(got, expected, "strategies " + sdnn::name(strategy));
+    ASSERT_EQ(report.tiles, threads - 1);
+    EXPECT_EQ(report.recruitment, sdnn::name(strategy));
+    ASSERT_EQ(static_cast<int>(report.recruited_helpers.size()), threads);
+    EXPECT_GE(report.recruitments, 1) << sdnn::name(strategy);
+    EXPECT_EQ(report.recruited_helpers[0], 0) << "the part without tiles recruited, " << sdnn::name(strategy);
+    EXPECT_GE(report.first_recruiting_part, 1) << sdnn::name(strategy);
+    if (strategy == Recruitment::slower_first)
+    {
+      EXPECT_EQ(report.first_recruiting_part, threads - 1) << "slower-first did not help the largest part first";
+    }
+    if (strategy == Recruitment::faster_first)
+    {
+      EXPECT_EQ(report.first_recruiting_part, 1) << "faster-first did not help the smallest part first";
+    }
   }
 }
 

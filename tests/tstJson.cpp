@@ -65,7 +65,7 @@ TEST(Json, AWorkReportHasAMemberPerField)
         ++fields;
         EXPECT_NE(text.find("\"" + std::string(name) + "\": "), std::string::npos) << name;
       });
-  EXPECT_EQ(fields, 13);
+  EXPECT_EQ(fields, 18);
   EXPECT_NE(text.find("\"busy_seconds\": [1, 3]"), std::string::npos) << text;
   EXPECT_NE(text.find("\"steals\": 5"), std::string::npos) << text;
   EXPECT_NE(text.find("\"imbalance\": 1.5"), std::string::npos) << text;

@@ -21,15 +21,22 @@ struct WorkReport
   std::vector<double> busy_seconds;     ///< per thread: time spent computing (not waiting)
   std::int64_t dense_tile_layers = 0;   ///< (tile, layer) steps computed on dense panels
   std::int64_t sparse_tile_layers = 0;  ///< (tile, layer) steps computed by the sparse two-step SpMM
-  std::int64_t split_tile_layers = 0;   ///< steps split by columns among recruited threads (data-then-model)
+  std::int64_t split_tile_layers = 0;   ///< steps split by columns among threads (model, data-then-model)
   double dense_seconds = 0.0;           ///< thread-seconds spent in the dense kernel (summed over threads)
   std::int64_t dense_multiply_adds = 0; ///< multiply-adds the dense kernel did: live rows × nnz of the columns updated
   /// The dense kernel's multiply-adds by the rate of the step (one tile, one layer, one column chunk) that did
   /// them: bin dense_rate_bin(r) adds those of the steps that ran at r multiply-adds per second. Empty, or
   /// dense_rate_bins entries.
   std::vector<std::int64_t> dense_rate_histogram;
-  std::int64_t steals = 0;          ///< successful steals (work-stealing)
-  std::int64_t workspace_bytes = 0; ///< memory of the workspaces, allocated once before the layer loop
+  std::int64_t steals = 0; ///< successful steals (work-stealing)
+  /// Thread-seconds spent waiting for the other threads of the team at the barriers of split steps (model): the
+  /// synchronisation cost, per split step sync_seconds / split_tile_layers.
+  double sync_seconds = 0.0;
+  std::string recruitment;                     ///< the recruitment strategy (data-then-model), else empty
+  std::int64_t recruitments = 0;               ///< times a straggler recruited idle threads (data-then-model)
+  std::vector<std::int64_t> recruited_helpers; ///< per part (= thread of data-then-model): helpers it recruited
+  int first_recruiting_part = -1;              ///< the part that recruited first (data-then-model), -1: none
+  std::int64_t workspace_bytes = 0;            ///< memory of the workspaces, allocated once before the layer loop
 
   /// How a field's values from two segments of one inference combine (infer_distributed() runs infer() once
   /// per segment of layers and reports the segments as one).
@@ -61,6 +68,11 @@ struct WorkReport
     visit("dense_multiply_adds", &WorkReport::dense_multiply_adds, Merge::sum);
     visit("dense_rate_histogram", &WorkReport::dense_rate_histogram, Merge::elementwise_sum);
     visit("steals", &WorkReport::steals, Merge::sum);
+    visit("sync_seconds", &WorkReport::sync_seconds, Merge::sum);
+    visit("recruitment", &WorkReport::recruitment, Merge::latest);
+    visit("recruitments", &WorkReport::recruitments, Merge::sum);
+    visit("recruited_helpers", &WorkReport::recruited_helpers, Merge::elementwise_sum);
+    visit("first_recruiting_part", &WorkReport::first_recruiting_part, Merge::latest);
     visit("workspace_bytes", &WorkReport::workspace_bytes, Merge::max);
   }
 

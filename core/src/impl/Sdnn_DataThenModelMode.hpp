@@ -35,10 +35,17 @@ public:
   {
     SDNN_REQUIRE(inference.num_tiles() * m_items_per_tile < std::numeric_limits<std::int32_t>::max(),
                  "too many work items for WorkGraphPolicy");
+    // Work of the tiles after each one in its part, in rows (non-empty input rows) x layers.
+    m_work_after.assign(inference.num_tiles(), 0);
     for (int p = 0; p < m_parts; ++p)
     {
-      for (auto t = inference.part_first(p, m_parts); t < inference.part_first(p + 1, m_parts); ++t)
-        m_remaining[p] += (inference.tile_last(t) - inference.tile_first(t)) * inference.num_layers();
+      std::int64_t after = 0;
+      for (auto t = inference.part_first(p + 1, m_parts) - 1; t >= inference.part_first(p, m_parts); --t)
+      {
+        m_work_after[t] = after;
+        after += inference.tile_live_rows(t) * inference.num_layers();
+      }
+      m_remaining[p] = after;
       if (inference.part_first(p, m_parts) == inference.part_first(p + 1, m_parts))
         release(p); // a part without tiles: its thread is idle from the start
     }
@@ -188,16 +195,17 @@ private:
   /// strategy picks this part, and set the number of column chunks of the layer.
   void plan_layer(TileWorkspace &ws, int p, int layers_left)
   {
-    std::int64_t remaining = ws.rows() * layers_left;
-    for (auto t = m_current[p] + 1; t < m_inference.part_first(p + 1, m_parts); ++t)
-      remaining += (m_inference.tile_last(t) - m_inference.tile_first(t)) * m_inference.num_layers();
+    std::int64_t const remaining = ws.rows() * layers_left + m_work_after[m_current[p]];
     Kokkos::atomic_exchange(&m_remaining[p], remaining);
     int const idle = Kokkos::atomic_fetch_add(&m_idle, 0);
     if (idle > 0 && m_helpers[p] + 1 < m_group && chosen(p, remaining))
     {
       int const take = std::min(idle, m_group - 1 - m_helpers[p]);
       if (Kokkos::atomic_compare_exchange(&m_idle, idle, idle - take) == idle)
+      {
         m_helpers[p] += take;
+        m_inference.count_recruitment(p, take);
+      }
     }
     m_layer_group[p] = 1 + m_helpers[p];
     if (m_layer_group[p] > 1)
@@ -232,7 +240,8 @@ private:
   // each other except for chunks, which only read it) or through atomics.
   std::vector<int> m_helpers;
   std::vector<int> m_layer_group;
-  std::vector<std::int64_t> m_remaining; // work left per part, rows x layers (read by other parts)
+  std::vector<std::int64_t> m_work_after; // per tile: work of its part's later tiles, rows x layers
+  std::vector<std::int64_t> m_remaining;  // work left per part, rows x layers (read by other parts)
   std::vector<int> m_finished;
   std::vector<std::int64_t> m_current; // tile in flight per part
   int m_idle = 0;                      // threads whose part is done and that no straggler has recruited

@@ -197,7 +197,7 @@ std::int64_t dense_columns(DenseStep const &step, LayerPointers const &w, std::i
     }
     std::int64_t const lanes = std::min<std::int64_t>(B, step.rows - p * B);
     for (std::int64_t b = 0; b < lanes; ++b)
-      counts[p * B + b] = lane_nnz[b];
+      counts[p * B + b] += lane_nnz[b];
   }
 #endif
   return entries * step.rows;

@@ -79,6 +79,9 @@ LayerGroups::LayerGroups(HostCsc const &w, int block_columns) : m_block_columns(
     offset += width * len;
     p = e;
   }
+  m_block_entries.assign(1, 0);
+  for (auto const &b : m_blocks)
+    m_block_entries.push_back(m_block_entries.back() + std::int64_t(b.width) * b.length);
 }
 
 LayerPointers LayerGroups::pointers(HostCsc const &w) const
@@ -91,6 +94,7 @@ LayerPointers LayerGroups::pointers(HostCsc const &w) const
     out.blocks = m_blocks.data();
     out.block_at = m_block_at.data();
     out.num_blocks = static_cast<std::int64_t>(m_blocks.size());
+    out.block_entries = m_block_entries.data();
     out.block_columns = m_block_columns;
   }
   return out;
@@ -99,7 +103,35 @@ LayerPointers LayerGroups::pointers(HostCsc const &w) const
 std::int64_t LayerGroups::bytes() const
 {
   return static_cast<std::int64_t>((m_order.size() + m_block_at.size() + m_packed.size()) * 4 +
-                                   m_blocks.size() * sizeof(BlockRecord));
+                                   m_block_entries.size() * 8 + m_blocks.size() * sizeof(BlockRecord));
+}
+
+namespace
+{
+/// Index k in [0, size) of the first prefix[k] >= c/g of prefix[size - 1] - prefix[0]; 0 for c = 0, size - 1 for
+/// c = g.
+std::int64_t balanced_index(std::int64_t const *prefix, std::int64_t size, int c, int g)
+{
+  if (c <= 0)
+    return 0;
+  if (c >= g)
+    return size - 1;
+  std::int64_t const target = prefix[0] + (prefix[size - 1] - prefix[0]) * c / g;
+  return std::lower_bound(prefix, prefix + size, target) - prefix;
+}
+} // namespace
+
+std::int64_t LayerPointers::balanced_column(std::int64_t n, int c, int g) const
+{
+  return balanced_index(col_ptr, n + 1, c, g);
+}
+
+std::int64_t LayerPointers::balanced_position(std::int64_t n, int c, int g) const
+{
+  if (!order)
+    return balanced_column(n, c, g);
+  std::int64_t const b = balanced_index(block_entries, num_blocks + 1, c, g);
+  return b < num_blocks ? blocks[b].position : n;
 }
 
 } // namespace sdnn::impl

@@ -53,7 +53,15 @@ struct LayerPointers
   BlockRecord const *blocks = nullptr;    ///< the grouped layer's blocks, in position order
   std::int32_t const *block_at = nullptr; ///< [N] index of the block holding position p
   std::int64_t num_blocks = 0;
-  int block_columns = 1; ///< widest block (the block width the layer was grouped for)
+  std::int64_t const *block_entries = nullptr; ///< [num_blocks + 1] entries of W in the blocks before block b
+  int block_columns = 1;                       ///< widest block (the block width the layer was grouped for)
+
+  /// First position of chunk c when the positions [0, n) are cut into g chunks holding about the same number of
+  /// entries of W (the multiply-adds of a dense step are rows × entries), at block boundaries; chunk g starts at n.
+  std::int64_t balanced_position(std::int64_t n, int c, int g) const;
+  /// First column of chunk c when the columns [0, n) are cut into g chunks holding about the same number of
+  /// entries of W (the work of the sparse kernels, which walk columns); chunk g starts at n.
+  std::int64_t balanced_column(std::int64_t n, int c, int g) const;
 
   /// The part of block `b` inside positions [j0, j1).
   ColumnBlock block_part(std::int64_t b, std::int64_t j0, std::int64_t j1) const
@@ -103,6 +111,7 @@ private:
   std::int64_t m_num_groups = 0;
   int m_block_columns = 1;
   std::vector<std::int32_t> m_order, m_block_at;
+  std::vector<std::int64_t> m_block_entries;
   std::vector<float> m_packed;
   std::vector<BlockRecord> m_blocks;
 };

@@ -234,6 +234,13 @@ void TileWorkspace::sparse_numeric(LayerPointers const &w, std::int64_t j0, std:
 
 void TileWorkspace::finalize(int group, int layer, LayerCounters const &counters, double sparse_below)
 {
+  if (merge_chunks(group))
+    compact_columns(0, m_n);
+  end_step(layer, counters, sparse_below);
+}
+
+bool TileWorkspace::merge_chunks(int group)
+{
   std::int32_t *counts = m_row_nnz.data();
   for (int c = 1; c < group; ++c)
   {
@@ -241,66 +248,70 @@ void TileWorkspace::finalize(int group, int layer, LayerCounters const &counters
     for (std::int64_t q = 0; q < m_rows; ++q)
       counts[q] += other[q];
   }
-  std::int64_t nnz = 0, live = 0;
+  std::int64_t nnz = 0;
+  std::int32_t next = 0;
+  std::int32_t *new_id = m_new_id.data();
   for (std::int64_t q = 0; q < m_rows; ++q)
   {
     nnz += counts[q];
-    live += counts[q] > 0 ? 1 : 0;
+    new_id[q] = counts[q] > 0 ? next++ : -1;
   }
+  m_out_nnz = nnz;
+  m_live = next;
   m_dense = m_dense || m_out_dense;
   m_out_dense = false;
   m_cur = 1 - m_cur;
-  Kokkos::atomic_add(&counters.active_rows[layer], live);
-  Kokkos::atomic_add(&counters.nnz[layer], nnz);
-  if (live < m_rows)
-    remove_dead_rows(live);
-  m_rows = live;
-  m_nnz = nnz;
-  if (m_dense && m_capacity > 0 && nnz <= m_capacity &&
-      static_cast<double>(nnz) < sparse_below * static_cast<double>(m_rows) * static_cast<double>(m_n))
+  return m_live < m_rows;
+}
+
+void TileWorkspace::compact_columns(std::int64_t j0, std::int64_t j1)
+{
+  constexpr int B = panel_rows;
+  std::int32_t const *new_id = m_new_id.data();
+  if (m_dense)
+  {
+    // Column by column (each panel's column is B contiguous floats): a row moves to new_id[q] <= q, so ascending
+    // order never overwrites a row still to move. Lanes past the last live row get zeros: they take part in the
+    // next column updates.
+    float *z = buffer(m_cur);
+    std::int64_t const stride = m_n * B;
+    for (std::int64_t j = j0; j < j1; ++j)
+    {
+      float *zj = z + j * B;
+      for (std::int64_t q = 0; q < m_rows; ++q)
+        if (std::int64_t const to = new_id[q]; to >= 0 && to != q)
+          zj[(to / B) * stride + to % B] = zj[(q / B) * stride + q % B];
+      for (std::int64_t q = m_live; q < panels(m_live) * B; ++q)
+        zj[(q / B) * stride + q % B] = 0.0f;
+    }
+    return;
+  }
+  std::int32_t *idx = sparse_idx(m_cur);
+  for (std::int64_t j = j0; j < j1; ++j)
+    for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
+      idx[e] = new_id[idx[e]];
+}
+
+void TileWorkspace::end_step(int layer, LayerCounters const &counters, double sparse_below)
+{
+  Kokkos::atomic_add(&counters.active_rows[layer], m_live);
+  Kokkos::atomic_add(&counters.nnz[layer], m_out_nnz);
+  if (m_live < m_rows)
+  {
+    std::int32_t const *new_id = m_new_id.data();
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      if (new_id[q] >= 0)
+        m_orig(new_id[q]) = m_orig(q); // new_id[q] <= q: ascending order never overwrites a row still to move
+  }
+  m_rows = m_live;
+  m_nnz = m_out_nnz;
+  if (m_dense && m_capacity > 0 && m_nnz <= m_capacity &&
+      static_cast<double>(m_nnz) < sparse_below * static_cast<double>(m_rows) * static_cast<double>(m_n))
   {
     dense_to_sparse(m_cur, 1 - m_cur);
     m_cur = 1 - m_cur;
     m_dense = false;
   }
-}
-
-void TileWorkspace::remove_dead_rows(std::int64_t live)
-{
-  constexpr int B = panel_rows;
-  std::int32_t const *counts = m_row_nnz.data();
-  std::int32_t *new_id = m_new_id.data();
-  std::int32_t next = 0;
-  for (std::int64_t q = 0; q < m_rows; ++q)
-    new_id[q] = counts[q] > 0 ? next++ : -1;
-  for (std::int64_t q = 0; q < m_rows; ++q)
-    if (new_id[q] >= 0)
-      m_orig(new_id[q]) = m_orig(q); // new_id[q] <= q: ascending order never overwrites a row still to move
-  if (m_dense)
-  {
-    float *z = buffer(m_cur);
-    std::int64_t const stride = m_n * B;
-    for (std::int64_t q = 0; q < m_rows; ++q)
-      if (std::int64_t const to = new_id[q]; to >= 0 && to != q)
-      {
-        float const *src = z + (q / B) * stride + q % B;
-        float *dst = z + (to / B) * stride + to % B;
-        for (std::int64_t j = 0; j < m_n; ++j)
-          dst[j * B] = src[j * B];
-      }
-    // Lanes past the last live row must hold zeros: they take part in the next column updates.
-    for (std::int64_t q = live; q < panels(live) * B; ++q)
-    {
-      float *dst = z + (q / B) * stride + q % B;
-      for (std::int64_t j = 0; j < m_n; ++j)
-        dst[j * B] = 0.0f;
-    }
-    return;
-  }
-  std::int32_t *idx = sparse_idx(m_cur);
-  for (std::int64_t j = 0; j < m_n; ++j)
-    for (auto e = m_begin[m_cur](j); e < m_end[m_cur](j); ++e)
-      idx[e] = new_id[idx[e]];
 }
 
 void TileWorkspace::make_dense()

@@ -76,8 +76,18 @@ public:
   /// Sparse step 2: values of Z(:, j0..j1), into CSC or dense panels as planned.
   void sparse_numeric(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias, float ymax);
   /// After all chunks (one thread): merges row counts, swaps buffers, removes dead rows, converts the storage
-  /// when the density crossed a threshold, adds the layer's figures to `counters[layer]`.
+  /// when the density crossed a threshold, adds the layer's figures to `counters[layer]`. The same as
+  /// merge_chunks, compact_columns over all columns and end_step, which a team runs with barriers between them.
   void finalize(int group, int layer, LayerCounters const &counters, double sparse_below);
+  /// finalize, step 1 (one thread): merges the row counts of the `group` chunks and swaps buffers; true when rows
+  /// died, whose removal compact_columns then does.
+  bool merge_chunks(int group);
+  /// finalize, step 2 (disjoint column ranges on any threads): moves the surviving rows of columns [j0, j1) to
+  /// their new places after merge_chunks found dead rows.
+  void compact_columns(std::int64_t j0, std::int64_t j1);
+  /// finalize, step 3 (one thread): renumbers the rows, converts the storage when the density crossed a
+  /// threshold, adds the layer's figures to `counters[layer]`.
+  void end_step(int layer, LayerCounters const &counters, double sparse_below);
   /// Converts a sparse tile to dense panels (before a column split among several threads).
   void make_dense();
 
@@ -92,7 +102,6 @@ private:
   std::int64_t panels(std::int64_t rows) const { return (rows + panel_rows - 1) / panel_rows; }
   void dense_to_sparse(int from, int to);
   void sparse_to_dense(int from, int to);
-  void remove_dead_rows(std::int64_t live);
 
   KernelSet const *m_kernels = nullptr;
   std::int64_t m_n = 0;
@@ -119,6 +128,8 @@ private:
   bool m_out_dense = false;
   std::int64_t m_rows = 0;
   std::int64_t m_nnz = 0;
+  std::int64_t m_live = 0;    // rows alive after the step being finalized
+  std::int64_t m_out_nnz = 0; // their nonzeros
 };
 
 } // namespace sdnn::impl

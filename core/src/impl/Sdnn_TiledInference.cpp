@@ -14,6 +14,9 @@ TiledInference::TiledInference(RowBlock const &rows, PreparedNetwork::Prepared c
       m_active(m_num_layers, 0), m_nnz(m_num_layers, 0), m_progress(options.progress)
 {
   m_counters.dense_rate_histogram.assign(WorkReport::dense_rate_bins, 0);
+  if (options.parallelism == Parallelism::data_then_model)
+    m_counters.recruitment = name(options.recruitment);
+  m_counters.recruited_helpers.assign(options.parallelism == Parallelism::data_then_model ? threads : 0, 0);
   switch (options.kernel)
   {
   case KernelChoice::automatic:

@@ -58,19 +58,28 @@ public:
   /// Tiles [first, last) of part p when the tiles are cut into `parts` contiguous parts.
   std::int64_t part_first(std::int64_t p, std::int64_t parts) const { return p * m_num_tiles / parts; }
 
+  /// Input rows of tile t that are not empty (those start_tile() keeps).
+  std::int64_t tile_live_rows(std::int64_t t) const
+  {
+    std::int64_t live = 0;
+    for (auto pos = tile_first(t); pos < tile_last(t); ++pos)
+      live += m_rows.row_ptr[m_order(pos) + 1] > m_rows.row_ptr[m_order(pos)] ? 1 : 0;
+    return live;
+  }
+
   void start_tile(TileWorkspace &ws, std::int64_t t) const
   {
     ws.start(m_rows.row_ptr.data(), m_rows.col_idx.data(), m_rows.values.data(), m_order.data(), tile_first(t),
              tile_last(t), m_dense_above);
   }
 
-  /// The kernels of layer l on chunk c of g (columns split evenly); the whole layer when g == 1.
+  /// The kernels of layer l on chunk c of g (the positions split by LayerPointers::balanced_position); the whole
+  /// layer when g == 1. A sparse tile is split by columns only through team_layer().
   void layer_chunk(TileWorkspace &ws, int l, int c, int g)
   {
-    std::int64_t const j0 = c * m_n / g, j1 = (c + 1) * m_n / g;
     ws.begin_chunk(c);
     if (ws.dense())
-      dense_chunk(ws, l, j0, j1, c);
+      dense_chunk(ws, l, c, g, c);
     else
     {
       SDNN_REQUIRE(g == 1, "a sparse tile is split by columns only through the three-phase protocol");
@@ -80,11 +89,63 @@ public:
     }
   }
 
-  /// The dense kernel of layer l on the positions [j0, j1) as chunk c, timed and counted for the report.
-  void dense_chunk(TileWorkspace &ws, int l, std::int64_t j0, std::int64_t j1, int c)
+  /// Layer l of the tile in `ws` by the g threads of a team, this one being chunk c; `barrier()` makes the team
+  /// meet (between the sparse kernel's phases and around the merge of the chunks). Ends with the layer booked.
+  template <class Barrier> void team_layer(TileWorkspace &ws, int l, int c, int g, Barrier &&barrier)
   {
+    ws.begin_chunk(c);
+    if (ws.dense())
+    {
+      // The positions in pieces_per_thread × g pieces of equal work, taken in turn by whichever thread is free:
+      // the threads end the layer together even when one is slowed (by the tile's serial steps, a shared core).
+      int const pieces = pieces_per_thread * g;
+      for (int k = Kokkos::atomic_fetch_add(&m_next_piece, 1); k < pieces;
+           k = Kokkos::atomic_fetch_add(&m_next_piece, 1))
+        dense_chunk(ws, l, k, pieces, c);
+    }
+    else
+    {
+      // The two-step SpMM split by columns: counts, offsets on one thread, values.
+      LayerPointers const &w = m_layers[l];
+      std::int64_t const j0 = w.balanced_column(m_n, c, g), j1 = w.balanced_column(m_n, c + 1, g);
+      ws.sparse_symbolic(w, j0, j1, c);
+      barrier();
+      if (c == 0)
+        ws.sparse_plan(m_dense_above);
+      barrier();
+      ws.sparse_numeric(w, j0, j1, c, m_bias, m_options.ymax);
+    }
+    // finish_layer in steps: the rows' counts merged on one thread, the dead rows removed by all, column by
+    // column (only when some died), then the step ended on one thread.
+    barrier();
+    if (c == 0)
+    {
+      book_layer(ws, g);
+      m_compacting = ws.merge_chunks(g);
+    }
+    barrier();
+    if (m_compacting)
+    {
+      ws.compact_columns(c * m_n / g, (c + 1) * m_n / g);
+      barrier();
+    }
+    if (c == 0)
+    {
+      ws.end_step(l, layer_counters(), m_sparse_below);
+      m_progress.add(1);
+      m_next_piece = 0;
+    }
+    barrier();
+  }
+
+  /// The dense kernel of layer l on piece k of `pieces` (positions split by LayerPointers::balanced_position), its
+  /// row counts added to chunk slot c, timed and counted for the report.
+  void dense_chunk(TileWorkspace &ws, int l, int k, int pieces, int c)
+  {
+    LayerPointers const &w = m_layers[l];
     Kokkos::Timer timer;
-    std::int64_t const macs = ws.dense_columns(m_layers[l], j0, j1, c, m_bias, m_options.ymax);
+    std::int64_t const macs = ws.dense_columns(w, w.balanced_position(m_n, k, pieces),
+                                               w.balanced_position(m_n, k + 1, pieces), c, m_bias, m_options.ymax);
     double const seconds = timer.seconds();
     Kokkos::atomic_add(&m_counters.dense_seconds, seconds);
     Kokkos::atomic_add(&m_counters.dense_multiply_adds, macs);
@@ -96,10 +157,8 @@ public:
   /// Merges the chunks of layer l and books the step.
   void finish_layer(TileWorkspace &ws, int l, int g)
   {
-    Kokkos::atomic_add(ws.dense() ? &m_counters.dense_tile_layers : &m_counters.sparse_tile_layers, std::int64_t(1));
-    if (g > 1)
-      Kokkos::atomic_add(&m_counters.split_tile_layers, std::int64_t(1));
-    ws.finalize(g, l, {m_active.data(), m_nnz.data()}, m_sparse_below);
+    book_layer(ws, g);
+    ws.finalize(g, l, layer_counters(), m_sparse_below);
     m_progress.add(1);
   }
 
@@ -127,6 +186,23 @@ public:
   float bias() const { return m_bias; }
   LayerPointers const &layer(int l) const { return m_layers[l]; }
   void count_steal() { Kokkos::atomic_add(&m_counters.steals, std::int64_t(1)); }
+  /// Counts a step of `ws` split among g chunks (before it is finalized).
+  void book_layer(TileWorkspace const &ws, int g)
+  {
+    Kokkos::atomic_add(ws.dense() ? &m_counters.dense_tile_layers : &m_counters.sparse_tile_layers, std::int64_t(1));
+    if (g > 1)
+      Kokkos::atomic_add(&m_counters.split_tile_layers, std::int64_t(1));
+  }
+  LayerCounters layer_counters() { return {m_active.data(), m_nnz.data()}; }
+  /// Books `seconds` a thread waited for the others of its team (the model mode's barriers).
+  void count_sync(double seconds) { Kokkos::atomic_add(&m_counters.sync_seconds, seconds); }
+  /// Books `helpers` threads recruited by part p (data-then-model: one part per thread).
+  void count_recruitment(int p, int helpers)
+  {
+    Kokkos::atomic_add(&m_counters.recruitments, std::int64_t(1));
+    Kokkos::atomic_compare_exchange(&m_counters.first_recruiting_part, -1, p);
+    Kokkos::atomic_add(&m_counters.recruited_helpers[p], std::int64_t(helpers));
+  }
 
   /// The per-layer figures and the surviving rows (with their activations if kept) into `out` (its arrays
   /// overwritten, their capacity kept); the tiling and the counters into `report` when it is not null.
@@ -144,6 +220,9 @@ private:
   LayerPointers const *m_layers; // the segment's layers
   double m_dense_above = 0.0;
   double m_sparse_below = 0.0;
+  static constexpr int pieces_per_thread = 4; // of a dense layer step split by team_layer()
+  int m_next_piece = 0;                       // next piece of the team's dense layer step
+  bool m_compacting = false;                  // the team's step removes dead rows
   std::int64_t m_tile_rows = 1;
   std::int64_t m_num_tiles = 0;
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_order;
