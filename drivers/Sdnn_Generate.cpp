@@ -15,7 +15,38 @@ namespace sdnn::cli
 namespace
 {
 char const *const fashion_mnist = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+
+/// The rows of `images` with the rows listed in `survivors` (ascending) moved after all the others, each group in
+/// its order; `survivors` becomes their new rows. Inference treats every row on its own, so the moved rows are
+/// still exactly the survivors.
+HostCsc survivors_last(HostCsc const &images, std::vector<std::int64_t> &survivors)
+{
+  std::int64_t const rows = images.num_rows();
+  std::vector<char> survives(rows, 0);
+  for (auto r : survivors)
+    survives[r] = 1;
+  std::vector<std::int32_t> new_row(rows);
+  std::int32_t next = 0;
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::int64_t r = 0; r < rows; ++r)
+      if (survives[r] == pass)
+        new_row[r] = next++;
+  Triplets t;
+  auto const col_ptr = images.col_ptr();
+  auto const row_idx = images.row_idx();
+  auto const values = images.values();
+  for (std::int64_t j = 0; j < images.num_cols(); ++j)
+    for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
+    {
+      t.rows.push_back(new_row[row_idx(k)]);
+      t.cols.push_back(static_cast<std::int32_t>(j));
+      t.values.push_back(values(k));
+    }
+  for (auto &r : survivors)
+    r = new_row[r];
+  return csc_from_triplets(static_cast<std::int32_t>(rows), static_cast<std::int32_t>(images.num_cols()), t);
 }
+} // namespace
 
 int run_generate(int argc, char **argv, int first)
 {
@@ -36,6 +67,11 @@ int run_generate(int argc, char **argv, int first)
   opts.add("num-images", "K", "number of input images (at most what SOURCE holds)", "60000");
   opts.add("bias", "B", "bias for the truth inference (default: the challenge's bias for N)");
   opts.add("no-truth", "", "do not compute the truth categories");
+  opts.add("order", "ORDER",
+           "order of the images: 'source' (as SOURCE holds them) or 'survivors-last' (the images that survive every "
+           "layer after all the others: the parts of the data mode's last threads keep all the work, the straggler "
+           "case data-then-model is for; needs the truth)",
+           "source");
   opts.add("force", "", "regenerate even when DIR already holds this dataset");
   opts.add("threads", "T", "threads of the Kokkos host backend (default: Kokkos' default, all cores)");
   opts.add("quiet", "", "no progress lines");
@@ -50,6 +86,11 @@ int run_generate(int argc, char **argv, int first)
   auto const seed = opts.unsigned_integer("seed");
   auto const num_images = opts.integer("num-images");
   auto source = opts.str("images");
+  auto const order = opts.str("order");
+  if (order != "source" && order != "survivors-last")
+    throw UsageError("sdnn generate: --order must be source or survivors-last, got '" + order + "'");
+  if (order != "source" && opts.has("no-truth"))
+    throw UsageError("sdnn generate: --order " + order + " needs the truth (drop --no-truth)");
   if (num_layers <= 0 || num_layers > 100000)
     throw UsageError("sdnn generate: --layers must be in 1..100000, got " + std::to_string(num_layers));
   if (num_images <= 0)
@@ -69,6 +110,8 @@ int run_generate(int argc, char **argv, int first)
   description << "sdnn-dataset 1\nneurons " << n << "\nlayers " << num_layers << "\nseed " << seed << "\nimages "
               << source << "\nnum-images " << num_images << "\nbias " << bias << "\ntruth "
               << (opts.has("no-truth") ? "no" : "yes") << "\n";
+  if (order != "source") // datasets generated before --order keep their stamp
+    description << "order " << order << "\n";
   auto const stamp =
       (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
           .string();
@@ -101,10 +144,15 @@ int run_generate(int argc, char **argv, int first)
       throw InputError(idx_path + ": holds " + std::to_string(gray.count) + " images, " + std::to_string(num_images) +
                        " requested");
   }
-  HostCsc const images = challenge_images(gray, n);
-  write_challenge_images(paths.images, images);
-  progress("wrote " + std::to_string(images.num_rows()) + " images (" + std::to_string(images.nnz()) + " nnz) to " +
-           paths.images);
+  HostCsc images = challenge_images(gray, n);
+  auto const write_images = [&]
+  {
+    write_challenge_images(paths.images, images);
+    progress("wrote " + std::to_string(images.num_rows()) + " images (" + std::to_string(images.nnz()) + " nnz) to " +
+             paths.images);
+  };
+  if (order == "source")
+    write_images();
 
   std::vector<HostCsc> layers;
   layers.reserve(num_layers);
@@ -133,7 +181,13 @@ int run_generate(int argc, char **argv, int first)
                                 progress(line);
                               }
                             });
-    write_categories(paths.truth, result.categories);
+    auto categories = result.categories;
+    if (order == "survivors-last")
+    {
+      images = survivors_last(images, categories);
+      write_images();
+    }
+    write_categories(paths.truth, categories);
     progress("wrote " + std::to_string(result.categories.size()) + " truth categories to " + paths.truth);
   }
   write_file(stamp, description.str());

@@ -111,6 +111,31 @@ expect_rc 0
 expect_no_out 'reusing'
 cmp -s "$D/neuron1024/n1024-l5.tsv" "$WORK/l5.saved" || fail "regenerated layer 5 differs from the first one"
 
+check "generate --order survivors-last puts the surviving images last (the straggler case), and infer agrees"
+S="$WORK/straggler"
+run "$SDNN" generate --out "$S" --layers 12 --images synthetic --num-images 400 --seed 3 --quiet --order survivors-last
+expect_rc 0
+survivors=$(wc -l <"$TRUTH_DEFAULT")
+[[ $survivors -gt 0 && $survivors -lt 400 ]] || fail "the test needs survivors and dead images, got $survivors of 400"
+[[ $(wc -l <"$S/neuron1024-l12-categories.tsv") -eq $survivors ]] || fail "reordering changed the number of survivors"
+[[ $(sort -n "$S/neuron1024-l12-categories.tsv" | head -1) -eq $((400 - survivors + 1)) ]] ||
+  fail "the survivors are not the last $survivors images"
+[[ $(wc -l <"$S/sparse-images-1024.tsv") -eq $(wc -l <"$IMAGES") ]] || fail "reordering changed the image entries"
+cmp -s "$S/neuron1024/n1024-l7.tsv" "$D/neuron1024/n1024-l7.tsv" || fail "reordering changed a layer"
+run "$SDNN" infer --dataset "$S" --layers 12 --threads 2 --mode data-then-model --no-cache
+expect_rc 0
+expect_out '^check +: PASSED'
+expect_out '^recruitment  : earliest-first, [0-9]+ recruitments'
+
+check "generate --order with a bad value or without the truth exits 2"
+run "$SDNN" generate --out "$WORK/unused" --images synthetic --order sorted
+expect_rc 2
+expect_err "--order must be source or survivors-last, got 'sorted'"
+run "$SDNN" generate --out "$WORK/unused" --images synthetic --order survivors-last --no-truth
+expect_rc 2
+expect_err 'needs the truth'
+[[ ! -e "$WORK/unused" ]] || fail "a failed generate created $WORK/unused"
+
 # ---------------------------------------------------------------------------------------------
 # partition: every partitioner this build has, its figures printed and in the JSON report
 # ---------------------------------------------------------------------------------------------

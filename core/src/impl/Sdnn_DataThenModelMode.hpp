@@ -31,7 +31,8 @@ public:
   DataThenModel(TiledInference &inference, std::vector<TileWorkspace> &ws, std::vector<double> &busy)
       : m_inference(inference), m_ws(ws), m_busy(busy), m_parts(inference.threads()), m_group(inference.threads()),
         m_items_per_tile(1 + std::int64_t(inference.num_layers()) * (m_group + 1)), m_helpers(m_parts, 0),
-        m_layer_group(m_parts, 1), m_remaining(m_parts, 0), m_finished(m_parts, 0), m_current(m_parts, -1)
+        m_layer_group(m_parts, 1), m_remaining(m_parts, 0), m_finished(m_parts, 0), m_current(m_parts, -1),
+        m_next_piece(m_parts, 0)
   {
     SDNN_REQUIRE(inference.num_tiles() * m_items_per_tile < std::numeric_limits<std::int32_t>::max(),
                  "too many work items for WorkGraphPolicy");
@@ -164,10 +165,17 @@ private:
     {
       if (c >= g)
         return false;
-      m_inference.layer_chunk(ws, l, c, g);
+      if (g == 1)
+        m_inference.layer_chunk(ws, l, 0, 1);
+      else
+      {
+        ws.begin_chunk(c);
+        m_inference.dense_pieces(ws, l, c, g, m_next_piece[p]); // a split tile is dense (plan_layer)
+      }
       return true;
     }
     m_inference.finish_layer(ws, l, g);
+    m_next_piece[p] = 0; // before the next layer's chunk items are released
     if (l + 1 < layers)
       plan_layer(ws, p, layers - l - 1);
     else
@@ -244,6 +252,7 @@ private:
   std::vector<std::int64_t> m_remaining;  // work left per part, rows x layers (read by other parts)
   std::vector<int> m_finished;
   std::vector<std::int64_t> m_current; // tile in flight per part
+  std::vector<int> m_next_piece;       // per part: next piece of its split dense layer step (dense_pieces)
   int m_idle = 0;                      // threads whose part is done and that no straggler has recruited
 };
 

@@ -95,14 +95,7 @@ public:
   {
     ws.begin_chunk(c);
     if (ws.dense())
-    {
-      // The positions in pieces_per_thread × g pieces of equal work, taken in turn by whichever thread is free:
-      // the threads end the layer together even when one is slowed (by the tile's serial steps, a shared core).
-      int const pieces = pieces_per_thread * g;
-      for (int k = Kokkos::atomic_fetch_add(&m_next_piece, 1); k < pieces;
-           k = Kokkos::atomic_fetch_add(&m_next_piece, 1))
-        dense_chunk(ws, l, k, pieces, c);
-    }
+      dense_pieces(ws, l, c, g, m_next_piece);
     else
     {
       // The two-step SpMM split by columns: counts, offsets on one thread, values.
@@ -136,6 +129,17 @@ public:
       m_next_piece = 0;
     }
     barrier();
+  }
+
+  /// Chunk c of g of a dense layer step shared by g threads: the positions in pieces_per_thread × g pieces of
+  /// equal work, taken in turn from the counter `next_piece` (0 before the step) by whichever chunk is free, so
+  /// the chunks end together even when a thread is slowed (by the tile's serial steps, a shared core). Call
+  /// begin_chunk(c) first.
+  void dense_pieces(TileWorkspace &ws, int l, int c, int g, int &next_piece)
+  {
+    int const pieces = pieces_per_thread * g;
+    for (int k = Kokkos::atomic_fetch_add(&next_piece, 1); k < pieces; k = Kokkos::atomic_fetch_add(&next_piece, 1))
+      dense_chunk(ws, l, k, pieces, c);
   }
 
   /// The dense kernel of layer l on piece k of `pieces` (positions split by LayerPointers::balanced_position), its
@@ -220,7 +224,7 @@ private:
   LayerPointers const *m_layers; // the segment's layers
   double m_dense_above = 0.0;
   double m_sparse_below = 0.0;
-  static constexpr int pieces_per_thread = 4; // of a dense layer step split by team_layer()
+  static constexpr int pieces_per_thread = 4; // of a dense layer step split by dense_pieces()
   int m_next_piece = 0;                       // next piece of the team's dense layer step
   bool m_compacting = false;                  // the team's step removes dead rows
   std::int64_t m_tile_rows = 1;
