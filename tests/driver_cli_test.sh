@@ -409,7 +409,12 @@ check "infer --threads=1 --hash stride --kernel dense --mode work-stealing"
 run "$SDNN" "${INFER[@]}" --threads=1 --hash stride --kernel dense --mode work-stealing
 expect_rc 0
 expect_out 'concurrency 1 '
-expect_out '^steals       : [0-9]+'
+expect_out '^steals       : 0$' # one thread: no other queue to steal from
+expect_out '^check        : PASSED'
+check "infer --mode work-stealing on the straggler case (threads that steal: the unit test WorkStealingStealsFromTheStraggler)"
+run "$SDNN" infer --dataset "$S" --layers 12 --threads 2 --mode work-stealing --tile-rows 10 --no-cache
+expect_rc 0
+expect_out '^steals       : [0-9]+$'
 expect_out '^check        : PASSED'
 for bad in "--mode hybrid" "--hash md5" "--kernel fast" "--recruit random" "--tile-rows 0" "--threads 0" \
   "--threads -1" "--threads abc" "--threads 1.5" "--threads 600" "--sparse-below 0.9" "--threads" \

@@ -76,6 +76,7 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
     break;
   }
 
+  inference.finish_progress();
   inference.result(result, report);
   if (report)
   {

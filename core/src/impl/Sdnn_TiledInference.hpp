@@ -208,6 +208,9 @@ public:
     Kokkos::atomic_add(&m_counters.recruited_helpers[p], std::int64_t(helpers));
   }
 
+  /// After the mode has run (one thread): the progress callback sees the total.
+  void finish_progress() { m_progress.finish(); }
+
   /// The per-layer figures and the surviving rows (with their activations if kept) into `out` (its arrays
   /// overwritten, their capacity kept); the tiling and the counters into `report` when it is not null.
   void result(RowInferenceResult &out, WorkReport *report) const;
