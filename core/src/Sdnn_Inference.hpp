@@ -111,7 +111,7 @@ struct RowInferenceResult
 /// \param options mode, hashing, tiling and kernel choice
 /// \param report if not null, receives where the time went
 /// \param range the layers to run (a segment of the network); all by default
-/// \throws std::logic_error if dimensions disagree or an option is out of range
+/// \throws std::logic_error if dimensions disagree, an option is out of range or an input value is not finite
 template <class ExecutionSpace>
 RowInferenceResult infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
                          InferenceOptions const &options, WorkReport *report = nullptr, LayerRange range = {});

@@ -23,7 +23,9 @@ public:
   /// Prepares `layers` for the kernels of the active instruction set (active_instruction_set()).
   /// \param layers W_1..W_L, each N × N (the same N)
   /// \param bias added to every nonzero of Y·W_l
-  /// \throws std::logic_error if a layer is not square or the layers disagree on N
+  /// \throws std::logic_error if a layer is not square, the layers disagree on N, or a weight or the bias is not
+  ///         finite (NaN or infinite weights would make the dense and sparse kernels disagree: one multiplies
+  ///         them by the zeros of Y, the other skips them)
   PreparedNetwork(std::vector<HostCsc> layers, float bias);
 
   /// Number of layers L.

@@ -6,13 +6,12 @@
 namespace sdnn::impl
 {
 
-/// Fused bias + ReLU + clamp, applied only where z != 0 (the challenge's semantics).
+/// Fused bias + ReLU + clamp, applied only where z != 0 (the challenge's semantics). A NaN (a sum where +inf met
+/// -inf) gives 0, like a negative value: every kernel and the reference agree on it, and it never spreads.
 inline float activate(float z, float bias, float ymax)
 {
-  float t = z + bias;
-  t = t < 0.0f ? 0.0f : t;
-  t = t > ymax ? ymax : t;
-  return z != 0.0f ? t : 0.0f;
+  float const t = z + bias;
+  return z != 0.0f && t > 0.0f ? (t > ymax ? ymax : t) : 0.0f;
 }
 
 } // namespace sdnn::impl

@@ -9,6 +9,7 @@
 #include "Sdnn_WorkStealingMode.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace sdnn
@@ -37,6 +38,8 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
                "the row block has " << rows.num_rows() << " ids, " << rows.row_ptr.size() << " row pointers, "
                                     << rows.col_idx.size() << " column indices and " << rows.values.size()
                                     << " values");
+  for (float const v : rows.values)
+    SDNN_REQUIRE(std::isfinite(v), "an input holds " << v << ": the kernels need finite inputs to agree");
   SDNN_REQUIRE(options.tile_rows >= 0, "tile_rows must be >= 0, got " << options.tile_rows);
   SDNN_REQUIRE(options.sparse_below <= options.dense_above && options.sparse_below <= 0.5,
                "need sparse_below <= dense_above and sparse_below <= 0.5, got " << options.sparse_below << " and "

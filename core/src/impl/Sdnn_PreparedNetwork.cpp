@@ -1,6 +1,8 @@
 #include <Sdnn_Error.hpp>
 #include <Sdnn_PreparedNetwork.hpp>
 
+#include <cmath>
+
 #include "Sdnn_PreparedNetworkData.hpp"
 
 namespace sdnn
@@ -14,6 +16,14 @@ PreparedNetwork::PreparedNetwork(std::vector<HostCsc> layers, float bias)
     SDNN_REQUIRE(layers[l].num_rows() == prepared->num_neurons && layers[l].num_cols() == prepared->num_neurons,
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols() << ", layer 1 is "
                           << prepared->num_neurons << " x " << prepared->num_neurons);
+  for (std::size_t l = 0; l < layers.size(); ++l)
+  {
+    auto const values = layers[l].values();
+    for (std::size_t k = 0; k < values.extent(0); ++k)
+      SDNN_REQUIRE(std::isfinite(values(k)), "layer " << l + 1 << " has the weight " << values(k) << " (entry " << k
+                                                      << "): the kernels need finite weights to agree");
+  }
+  SDNN_REQUIRE(std::isfinite(bias), "the bias is " << bias);
   prepared->layers = std::move(layers);
   prepared->bias = bias;
   prepared->kernels = &impl::active_kernel_set();

@@ -25,14 +25,7 @@ void reference_columns(ReferenceStep const &step)
     }
     for (int b = 0; b < batch; ++b)
     {
-      float v = z[b];
-      if (v != 0.0f) // bias only on the nonzeros of Z
-      {
-        v += step.bias;
-        v = v < 0.0f ? 0.0f : v;
-        v = v > step.ymax ? step.ymax : v;
-      }
-      step.z[b * step.n + j] = v;
+      step.z[b * step.n + j] = activate(z[b], step.bias, step.ymax); // bias only on the nonzeros of Z
     }
   }
 }

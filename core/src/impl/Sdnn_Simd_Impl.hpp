@@ -81,7 +81,7 @@ inline Simd multiply_add(Simd y, Simd w, Simd z)
 
 /// activate() lane by lane on the sums `acc` (bias and ymax in every lane); adds 1 to count[lane] where the result
 /// is nonzero. With AVX-512: min(acc + bias, ymax) where acc != 0 and acc + bias > 0, else 0 (the scalar
-/// activate()'s values for finite sums) in two compares into mask registers and three masked operations.
+/// activate()'s values, NaN included) in two compares into mask registers and three masked operations.
 inline Simd activate_counting(Simd acc, Simd bias, Simd ymax, SimdCount &count)
 {
 #if SDNN_IMPL_VARIANT_AVX512
@@ -93,11 +93,9 @@ inline Simd activate_counting(Simd acc, Simd bias, Simd ymax, SimdCount &count)
   return _mm512_maskz_min_ps(positive, t, ymax);
 #else
   Simd const zero = {};
-  Simd t = acc + bias;
-  t = t < zero ? zero : t;
-  t = t > ymax ? ymax : t;
-  Simd const out = acc != zero ? t : zero;
-  count -= (out != zero); // a true comparison is -1 in its lane
+  Simd const t = acc + bias;
+  Simd const out = (acc != zero) & (t > zero) ? (t > ymax ? ymax : t) : zero; // NaN: 0, as activate()
+  count -= (out != zero);                                                     // a true comparison is -1 in its lane
   return out;
 #endif
 }
