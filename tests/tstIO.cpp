@@ -272,6 +272,21 @@ TEST(IOErrors, MissingFile)
   expect_input_error([&] { sdnn::read_categories(path); }, {path, "cannot open"});
 }
 
+TEST(IOErrors, TsvRowIndexFarBeyondTheOthersIsATypo)
+{
+  // Issue 17, item 4: an image file whose last row index was a typo (1e8) gave 1e8 inputs, 95 s, 1.9 GB and PASSED.
+  TempDir dir;
+  auto const path = dir.write("images.tsv", "1\t1\t1\n2\t3\t1\n100000000\t2\t1\n3\t1\t1\n");
+  expect_input_error([&] { sdnn::read_tsv_matrix(path, sdnn::any_size, 4); },
+                     {at(path, 3), "row index 100000000 is far beyond every other row (the next largest is 3)"});
+  // With the number of rows given, a row within it is fine; gaps of empty rows up to max(1024, rows) too.
+  EXPECT_EQ(sdnn::read_tsv_matrix(path, 100000000, 4).num_rows(), 100000000);
+  EXPECT_EQ(sdnn::read_tsv_matrix(dir.write("gap.tsv", "1\t1\t1\n1026\t1\t1\n"), sdnn::any_size, 4).num_rows(), 1026);
+  EXPECT_EQ(sdnn::read_tsv_matrix(dir.write("one.tsv", "5000\t1\t1\n"), sdnn::any_size, 4).num_rows(), 5000);
+  auto const far = dir.write("far.tsv", "1\t1\t1\n1027\t1\t1\n");
+  expect_input_error([&] { sdnn::read_tsv_matrix(far, sdnn::any_size, 4); }, {at(far, 2), "1025 rows between"});
+}
+
 TEST(IOErrors, GarbageFieldIsQuotedShortAndPrintable)
 {
   // Issue 17, item 5: a 10 MB garbage field was echoed whole, control bytes included, into the error.

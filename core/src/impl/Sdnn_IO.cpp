@@ -104,7 +104,8 @@ HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int
   triplets.rows.reserve(text.size() / 12);
   triplets.cols.reserve(text.size() / 12);
   triplets.values.reserve(text.size() / 12);
-  std::int64_t max_row = -1;
+  // The largest row index with its line, and the largest one below it: see the check after the loop.
+  std::int64_t max_row = -1, max_row_line = 0, next_row = -1;
   while (reader.next())
   {
     if (reader.num_fields() == 0)
@@ -113,12 +114,26 @@ HostCsc read_tsv_matrix(std::string const &path, std::int64_t num_rows, std::int
     auto const r = reader.index(0, "row index", num_rows);
     auto const c = reader.index(1, "column index", num_cols);
     auto const v = reader.real(2, "value");
-    max_row = std::max(max_row, r);
+    if (r > max_row)
+    {
+      next_row = max_row;
+      max_row = r;
+      max_row_line = reader.line_number();
+    }
+    else if (r < max_row && r > next_row)
+      next_row = r;
     triplets.rows.push_back(static_cast<std::int32_t>(r));
     triplets.cols.push_back(static_cast<std::int32_t>(c));
     triplets.values.push_back(v);
   }
   SDNN_USER_REQUIRE(triplets.size() > 0, path << ":1: empty file (expected lines of: row column value)");
+  // The number of rows comes from the largest index: one far beyond all the others (a typo such as 100000000 for
+  // 10000) would add that many empty rows, and an inference would count them as inputs.
+  std::int64_t const gap = max_row - next_row - 1;
+  SDNN_USER_REQUIRE(num_rows != any_size || next_row < 0 || gap <= std::max<std::int64_t>(1024, next_row + 1),
+                    path << ":" << max_row_line << ": row index " << max_row + 1
+                         << " is far beyond every other row (the next largest is " << next_row + 1 << "): the " << gap
+                         << " rows between would be empty; a typo?");
   return build_checked(path, text, 1, num_rows == any_size ? max_row + 1 : num_rows, num_cols, triplets);
 }
 
