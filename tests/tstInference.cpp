@@ -286,6 +286,33 @@ TEST(Inference, DataThenModelOnASkewedInputMatchesReference)
   }
 }
 
+/// A row of a dataset's inputs that survives every layer (the first of the reference's categories), to build
+/// inputs of known work from copies of it.
+class SurvivingRow
+{
+public:
+  explicit SurvivingRow(Dataset const &d)
+  {
+    auto const truth = sdnn::reference_inference(d.inputs, d.layers, d.bias);
+    SDNN_REQUIRE(!truth.categories.empty(), d.name << " has no surviving row");
+    auto const csr = sdnn::to_csr(d.inputs);
+    auto const r = truth.categories[0];
+    m_cols.assign(csr.col_idx.begin() + csr.row_ptr[r], csr.col_idx.begin() + csr.row_ptr[r + 1]);
+    m_values.assign(csr.values.begin() + csr.row_ptr[r], csr.values.begin() + csr.row_ptr[r + 1]);
+  }
+  /// Appends the row's entries to `t` as row `row`.
+  void copy_to(sdnn::Triplets &t, std::int32_t row) const
+  {
+    t.rows.insert(t.rows.end(), m_cols.size(), row);
+    t.cols.insert(t.cols.end(), m_cols.begin(), m_cols.end());
+    t.values.insert(t.values.end(), m_values.begin(), m_values.end());
+  }
+
+private:
+  std::vector<std::int32_t> m_cols;
+  std::vector<float> m_values;
+};
+
 TEST(Inference, WorkStealingStealsFromTheStraggler)
 {
   Kokkos::DefaultHostExecutionSpace space;
@@ -296,19 +323,11 @@ TEST(Inference, WorkStealingStealsFromTheStraggler)
   // rows that die in the first layers, so their threads are idle within a millisecond while part 0 has tens of
   // milliseconds of work queued: they steal.
   auto const deep = radix_dataset(1024, 120, 96, 7);
-  auto const truth = sdnn::reference_inference(deep.inputs, deep.layers, deep.bias);
-  ASSERT_FALSE(truth.categories.empty());
-  auto const survivor = static_cast<std::int32_t>(truth.categories[0]);
-  auto const csr = sdnn::to_csr(deep.inputs);
+  SurvivingRow const survivor(deep);
   sdnn::Triplets t;
   std::int32_t const rows = 96 * threads;
   for (std::int32_t r = 0; r < 96; ++r)
-    for (auto k = csr.row_ptr[survivor]; k < csr.row_ptr[survivor + 1]; ++k)
-    {
-      t.rows.push_back(r);
-      t.cols.push_back(csr.col_idx[k]);
-      t.values.push_back(csr.values[k]);
-    }
+    survivor.copy_to(t, r);
   for (std::int32_t r = 96; r < rows; ++r)
   {
     t.rows.push_back(r);
@@ -362,20 +381,12 @@ TEST(Inference, DataThenModelStrategiesSendTheHelpersWhereTheySay)
   // to the part with the most work (the last), whatever the order in which the parts start; faster-first to
   // part 1 (unless part 2 had done half its layers before part 1 began its first).
   auto const deep = radix_dataset(1024, 30, 32, 11);
-  auto const truth = sdnn::reference_inference(deep.inputs, deep.layers, deep.bias);
-  ASSERT_FALSE(truth.categories.empty());
-  auto const survivor = static_cast<std::int32_t>(truth.categories[0]);
-  auto const csr = sdnn::to_csr(deep.inputs);
+  SurvivingRow const survivor(deep);
   std::int32_t const tile = 128 * (threads - 1);
   sdnn::Triplets t;
   for (int p = 1; p < threads; ++p)
     for (std::int32_t k = 0; k < 128 * p; ++k)
-      for (auto e = csr.row_ptr[survivor]; e < csr.row_ptr[survivor + 1]; ++e)
-      {
-        t.rows.push_back((p - 1) * tile + k);
-        t.cols.push_back(csr.col_idx[e]);
-        t.values.push_back(csr.values[e]);
-      }
+      survivor.copy_to(t, (p - 1) * tile + k);
   auto const inputs = sdnn::csc_from_triplets((threads - 1) * tile, 1024, t);
   auto const expected = sdnn::reference_inference(inputs, deep.layers, deep.bias);
   ASSERT_EQ(static_cast<std::int32_t>(expected.categories.size()), 64 * threads * (threads - 1));
