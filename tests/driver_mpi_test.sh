@@ -219,7 +219,7 @@ mpmd -np 1 "$SDNN" infer --dataset "$DATA" --layers 6 --threads 1 --quiet : \
 
 check "an allocation failure on the root while dealing the rows ends every rank (issue 17: rank 1 waited forever)"
 rm -rf "$WORK/bigrow" && cp -r "$DATA" "$WORK/bigrow"
-printf '1\t1\t1\n2147483647\t2\t1\n' >"$WORK/bigrow/sparse-images-1024.tsv" # 2^31 rows: 16 GiB of row pointers
+printf '1\t1\t1\n1073741824\t3\t1\n2147483647\t2\t1\n' >"$WORK/bigrow/sparse-images-1024.tsv" # 2^31 rows: 16 GiB of row pointers (the middle row: not a lone typo)
 (
   ulimit -v 6000000
   mpi 2 infer --dataset "$WORK/bigrow" --layers 6 --no-check --threads 1 --quiet --no-cache
