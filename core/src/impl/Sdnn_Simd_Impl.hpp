@@ -94,8 +94,8 @@ inline Simd activate_counting(Simd acc, Simd bias, Simd ymax, SimdCount &count)
 #else
   Simd const zero = {};
   Simd const t = acc + bias;
-  Simd const out = (acc != zero) & (t > zero) ? (t > ymax ? ymax : t) : zero; // NaN: 0, as activate()
-  count -= (out != zero);                                                     // a true comparison is -1 in its lane
+  Simd const out = ((acc != zero) & (t > zero)) ? (t > ymax ? ymax : t) : zero; // NaN: 0, as activate()
+  count -= (out != zero);                                                       // a true comparison is -1 in its lane
   return out;
 #endif
 }
