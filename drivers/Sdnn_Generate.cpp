@@ -25,26 +25,15 @@ HostCsc survivors_last(HostCsc const &images, std::vector<std::int64_t> &survivo
   std::vector<char> survives(rows, 0);
   for (auto r : survivors)
     survives[r] = 1;
-  std::vector<std::int32_t> new_row(rows);
-  std::int32_t next = 0;
+  std::vector<std::int64_t> order; // new row k is old row order[k]
   for (int pass = 0; pass < 2; ++pass)
     for (std::int64_t r = 0; r < rows; ++r)
       if (survives[r] == pass)
-        new_row[r] = next++;
-  Triplets t;
-  auto const col_ptr = images.col_ptr();
-  auto const row_idx = images.row_idx();
-  auto const values = images.values();
-  for (std::int64_t j = 0; j < images.num_cols(); ++j)
-    for (auto k = col_ptr(j); k < col_ptr(j + 1); ++k)
-    {
-      t.rows.push_back(new_row[row_idx(k)]);
-      t.cols.push_back(static_cast<std::int32_t>(j));
-      t.values.push_back(values(k));
-    }
-  for (auto &r : survivors)
-    r = new_row[r];
-  return csc_from_triplets(static_cast<std::int32_t>(rows), static_cast<std::int32_t>(images.num_cols()), t);
+        order.push_back(r);
+  std::int64_t const first = rows - static_cast<std::int64_t>(survivors.size());
+  for (std::size_t k = 0; k < survivors.size(); ++k)
+    survivors[k] = first + static_cast<std::int64_t>(k);
+  return with_rows_in_order(images, order);
 }
 } // namespace
 

@@ -210,6 +210,24 @@ TEST(CscMatrix, WithNumRowsPads)
   EXPECT_EQ(b.values, a.values);
 }
 
+TEST(CscMatrix, WithRowsInOrderPermutesRows)
+{
+  auto const m = sdnn::csc_from_triplets(4, 3, scrambled_triplets());
+  auto const dense = scrambled_dense(); // row-major, 3 columns
+  std::vector<std::int64_t> const order{2, 0, 3, 1};
+  auto const p = sdnn::with_rows_in_order(m, order);
+  EXPECT_EQ(p.num_rows(), 4);
+  EXPECT_EQ(p.num_cols(), 3);
+  EXPECT_EQ(p.nnz(), m.nnz());
+  std::vector<float> expected;
+  for (auto r : order)
+    expected.insert(expected.end(), dense.begin() + r * 3, dense.begin() + (r + 1) * 3);
+  EXPECT_EQ(to_dense(p), expected);
+  EXPECT_THROW(sdnn::with_rows_in_order(m, {0, 1, 2}), std::logic_error);
+  EXPECT_THROW(sdnn::with_rows_in_order(m, {0, 1, 1, 3}), std::logic_error);
+  EXPECT_THROW(sdnn::with_rows_in_order(m, {0, 1, 2, 4}), std::logic_error);
+}
+
 TEST(CscMatrix, CreateCopyOnHostEqualsOriginal)
 {
   auto const m = sdnn::csc_from_triplets(4, 3, scrambled_triplets());

@@ -71,26 +71,17 @@ Dataset radix_dataset(std::int64_t n, int layers, std::int64_t images, std::uint
 Dataset skewed(Dataset d)
 {
   auto const reference = reference_inference(d.inputs, d.layers, d.bias);
-  auto const csr = to_csr(d.inputs);
-  std::vector<bool> survives(csr.num_rows, false);
+  std::int64_t const rows = d.inputs.num_rows();
+  std::vector<bool> survives(rows, false);
   for (auto r : reference.categories)
     survives[r] = true;
   std::vector<std::int64_t> order; // new row k is old row order[k]
   for (int pass = 0; pass < 2; ++pass)
-    for (std::int64_t r = 0; r < csr.num_rows; ++r)
+    for (std::int64_t r = 0; r < rows; ++r)
       if (survives[r] == (pass == 0))
         order.push_back(r);
-  HostCsr permuted{csr.num_rows, csr.num_cols, {0}, {}, {}};
-  for (auto r : order)
-  {
-    permuted.col_idx.insert(permuted.col_idx.end(), csr.col_idx.begin() + csr.row_ptr[r],
-                            csr.col_idx.begin() + csr.row_ptr[r + 1]);
-    permuted.values.insert(permuted.values.end(), csr.values.begin() + csr.row_ptr[r],
-                           csr.values.begin() + csr.row_ptr[r + 1]);
-    permuted.row_ptr.push_back(static_cast<std::int64_t>(permuted.col_idx.size()));
-  }
   d.name += "-skewed";
-  d.inputs = to_csc(permuted);
+  d.inputs = with_rows_in_order(d.inputs, order);
   d.expected = reference_inference(d.inputs, d.layers, d.bias);
   return d;
 }

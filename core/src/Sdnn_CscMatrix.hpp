@@ -153,6 +153,10 @@ HostCsc to_csc(HostCsr const &matrix);
 /// Copy of `matrix` with `num_rows` rows: rows at or beyond `num_rows` are dropped, new rows are empty.
 HostCsc with_num_rows(HostCsc const &matrix, std::int32_t num_rows);
 
+/// Copy of `matrix` whose row k is row order[k] of `matrix`.
+/// \throws std::logic_error unless `order` is a permutation of the rows
+HostCsc with_rows_in_order(HostCsc const &matrix, std::vector<std::int64_t> const &order);
+
 } // namespace sdnn
 
 #endif

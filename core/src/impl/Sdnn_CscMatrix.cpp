@@ -144,4 +144,27 @@ HostCsc with_num_rows(HostCsc const &matrix, std::int32_t num_rows)
   return HostCsc(num_rows, matrix.num_cols(), col_ptr, row_idx, values);
 }
 
+HostCsc with_rows_in_order(HostCsc const &matrix, std::vector<std::int64_t> const &order)
+{
+  auto const csr = to_csr(matrix);
+  SDNN_REQUIRE(static_cast<std::int64_t>(order.size()) == csr.num_rows,
+               order.size() << " rows in the order of a matrix of " << csr.num_rows);
+  std::vector<char> taken(csr.num_rows, 0);
+  HostCsr permuted{csr.num_rows, csr.num_cols, {0}, {}, {}};
+  permuted.col_idx.reserve(csr.col_idx.size());
+  permuted.values.reserve(csr.values.size());
+  for (auto const r : order)
+  {
+    SDNN_REQUIRE(r >= 0 && r < csr.num_rows && !taken[r],
+                 "the order is not a permutation of the rows (row " << r << ")");
+    taken[r] = 1;
+    permuted.col_idx.insert(permuted.col_idx.end(), csr.col_idx.begin() + csr.row_ptr[r],
+                            csr.col_idx.begin() + csr.row_ptr[r + 1]);
+    permuted.values.insert(permuted.values.end(), csr.values.begin() + csr.row_ptr[r],
+                           csr.values.begin() + csr.row_ptr[r + 1]);
+    permuted.row_ptr.push_back(static_cast<std::int64_t>(permuted.col_idx.size()));
+  }
+  return to_csc(permuted);
+}
+
 } // namespace sdnn

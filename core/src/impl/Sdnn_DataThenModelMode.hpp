@@ -166,7 +166,7 @@ private:
       if (c >= g)
         return false;
       if (g == 1)
-        m_inference.layer_chunk(ws, l, 0, 1);
+        m_inference.layer_step(ws, l);
       else
       {
         ws.begin_chunk(c);

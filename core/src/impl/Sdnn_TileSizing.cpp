@@ -47,7 +47,7 @@ std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t
   case Parallelism::data_then_model:
     return std::clamp<std::int64_t>(per_thread, 1, tile);
   case Parallelism::model:
-    return std::clamp<std::int64_t>(rows, 1, l2_rows >= 64 ? std::min(budget, 4 * threads * l2_rows) : budget);
+    return std::clamp<std::int64_t>(rows, 1, std::min(budget, 4 * threads * cache_rows));
   case Parallelism::manager_worker:
   case Parallelism::work_stealing:
     return std::clamp<std::int64_t>((rows + 16 * threads - 1) / (16 * threads), std::min<std::int64_t>(rows, 64), tile);

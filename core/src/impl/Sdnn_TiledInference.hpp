@@ -25,7 +25,8 @@ namespace sdnn::impl
 
 /// What every mode shares: the input rows (read in place), their cut into tiles, the prepared layers of the
 /// segment being run, the counters of the work report and the tiles' outputs. A mode runs tiles through its
-/// layers with run_tile(), or step by step (start_tile, layer_chunk or dense_chunk, finish_layer, finish_tile).
+/// layers with run_tile(), or step by step (start_tile, layer_step, team_layer or dense_pieces, finish_layer,
+/// finish_tile).
 class TiledInference
 {
 public:
@@ -73,16 +74,14 @@ public:
              tile_last(t), m_dense_above);
   }
 
-  /// The kernels of layer l on chunk c of g (the positions split by LayerPointers::balanced_position); the whole
-  /// layer when g == 1. A sparse tile is split by columns only through team_layer().
-  void layer_chunk(TileWorkspace &ws, int l, int c, int g)
+  /// The kernels of layer l on the whole tile, on one thread (chunk 0); finish_layer(ws, l, 1) merges it.
+  void layer_step(TileWorkspace &ws, int l)
   {
-    ws.begin_chunk(c);
+    ws.begin_chunk(0);
     if (ws.dense())
-      dense_chunk(ws, l, c, g, c);
+      dense_chunk(ws, l, 0, 1, 0);
     else
     {
-      SDNN_REQUIRE(g == 1, "a sparse tile is split by columns only through the three-phase protocol");
       ws.sparse_symbolic(m_layers[l], 0, m_n, 0);
       ws.sparse_plan(m_dense_above);
       ws.sparse_numeric(m_layers[l], 0, m_n, 0, m_bias, m_options.ymax);
@@ -179,7 +178,7 @@ public:
     start_tile(ws, t);
     for (int l = 0; l < m_num_layers; ++l)
     {
-      layer_chunk(ws, l, 0, 1);
+      layer_step(ws, l);
       finish_layer(ws, l, 1);
     }
     finish_tile(ws, t);
