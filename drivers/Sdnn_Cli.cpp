@@ -4,11 +4,13 @@
 #include <Sdnn.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -474,6 +476,55 @@ std::string environment_error_message(std::exception const &e)
   if (dynamic_cast<std::bad_alloc const *>(&e) != nullptr)
     return "out of memory: the input asks for more memory than this machine can give (" + std::string(e.what()) + ")";
   return {};
+}
+
+std::int64_t parse_size(std::string const &command, std::string const &option, std::string const &text)
+{
+  auto const bad = [&]
+  {
+    return UsageError(command + ": --" + option + " must be a positive size such as 512M, 16G or 17179869184, got '" +
+                      text + "'");
+  };
+  char *end = nullptr;
+  double const number = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(number) || !(number > 0.0))
+    throw bad();
+  std::string unit(end);
+  for (auto const suffix : {"iB", "B"})
+    if (unit.size() > std::strlen(suffix) &&
+        unit.compare(unit.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+    {
+      unit.resize(unit.size() - std::strlen(suffix));
+      break;
+    }
+  std::string const units = "KMGT";
+  double scale = 1.0;
+  if (unit.size() == 1 && units.find(static_cast<char>(std::toupper(unit[0]))) != std::string::npos)
+    scale = std::ldexp(1.0, 10 * (1 + static_cast<int>(units.find(static_cast<char>(std::toupper(unit[0]))))));
+  else if (!unit.empty() && unit != "B")
+    throw bad();
+  double const bytes = number * scale;
+  if (bytes < 1.0 || bytes > 9.0e18)
+    throw bad();
+  return static_cast<std::int64_t>(bytes);
+}
+
+std::function<void(std::int64_t, std::int64_t)> progress_by_percent(std::function<void(std::string const &)> print,
+                                                                    std::int64_t step, double start, std::string where)
+{
+  step = std::max<std::int64_t>(1, step);
+  return [print = std::move(print), step, start, where = std::move(where),
+          shown = std::int64_t(0)](std::int64_t done, std::int64_t total) mutable
+  {
+    std::int64_t const percent = 100 * done / std::max<std::int64_t>(total, 1);
+    if (done == total || percent < shown + step)
+      return;
+    shown = percent - percent % step;
+    char line[160];
+    std::snprintf(line, sizeof line, "%.0f %% done%s, %.1f s", 100.0 * static_cast<double>(done) / total, where.c_str(),
+                  now_seconds() - start);
+    print(line);
+  };
 }
 
 double peak_memory_mib()

@@ -179,6 +179,16 @@ std::vector<char *> kokkos_arguments(int argc, char **argv, std::string &storage
 /// the file system refuses (a symlink loop, a name too long: "PATH: reason") or an allocation beyond the machine's
 /// memory. Empty for any other exception (an internal error).
 std::string environment_error_message(std::exception const &e);
+/// A size in bytes written as a number with an optional binary unit: 4096, 512K, 512M, 1.5G, 16GiB, 1T.
+/// \throws UsageError "`command`: --`option` ..." for anything else, zero or a negative size
+std::int64_t parse_size(std::string const &command, std::string const &option, std::string const &text);
+
+/// An InferenceOptions::progress callback that calls `print` with "P % done`where`, T s" each time another `step`
+/// percent of the work is done (T counted from `start`, in now_seconds()).
+std::function<void(std::int64_t, std::int64_t)> progress_by_percent(std::function<void(std::string const &)> print,
+                                                                    std::int64_t step, double start,
+                                                                    std::string where = "");
+
 /// Peak resident memory of this process in MiB (getrusage).
 double peak_memory_mib();
 

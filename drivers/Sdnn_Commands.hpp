@@ -9,7 +9,7 @@ int run_infer(int argc, char **argv, int first);
 int run_generate(int argc, char **argv, int first);
 /// `sdnn partition`: the network cut into parts by each partitioner, and the figures of each cut.
 int run_partition(int argc, char **argv, int first);
-/// Whether `sdnn infer`'s arguments name a trained network (`--network DIR`).
+/// Whether `sdnn infer`'s arguments name a trained network (`--network DIR`; `--network radixnet` is the generator).
 bool wants_trained_network(int argc, char **argv, int first);
 /// `sdnn infer --network DIR`: a trained network classifies labelled images (exit 0, or 2 for bad input).
 int run_infer_trained(int argc, char **argv, int first);

@@ -1,5 +1,7 @@
 #include "Sdnn_Cli.hpp"
 #include "Sdnn_Commands.hpp"
+#include "Sdnn_InferReport.hpp"
+#include "Sdnn_InferStreamed.hpp"
 #include "Sdnn_Ranks.hpp"
 #include "Sdnn_ReportJson.hpp"
 
@@ -73,18 +75,6 @@ template <class T> T max_over_ranks(Ranks const &ranks, T value)
   return value;
 }
 
-template <class T> std::string join(std::vector<T> const &values, char const *format)
-{
-  std::string out;
-  for (T v : values)
-  {
-    char item[32];
-    std::snprintf(item, sizeof item, format, static_cast<std::conditional_t<std::is_integral_v<T>, long long, T>>(v));
-    out += (out.empty() ? "" : " ") + std::string(item);
-  }
-  return out;
-}
-
 #if SDNN_ENABLE_MPI
 /// The lines and the report member of a model-parallel inference.
 void print_model_parallel(ModelParallelReport const &mp, std::string const &partitioner, double partition_seconds,
@@ -126,6 +116,57 @@ void print_model_parallel(ModelParallelReport const &mp, std::string const &part
 }
 #endif
 
+/// The streamed run the options ask for, or none. \throws UsageError for a bad value, or streaming under
+/// several ranks
+std::optional<StreamedRun> parse_streamed_run(Options const &opts, DatasetOptions const &dataset, int ranks,
+                                              bool reference)
+{
+  StreamedRun run;
+  if (opts.has("network"))
+  {
+    if (opts.str("network") != "radixnet")
+      throw UsageError("sdnn infer: --network must be radixnet or a trained network's directory, got '" +
+                       opts.str("network") + "'");
+    run.radixnet = true;
+    RadixNet(dataset.neurons, 1); // N = 16 * 2^D
+    run.seed = opts.has("seed") ? opts.unsigned_integer("seed") : generated_seed(opts.str("dataset"), dataset.neurons);
+  }
+  else if (opts.has("seed"))
+    throw UsageError("sdnn infer: --seed is the generator's: it goes with --network radixnet");
+  if (opts.has("memory-limit"))
+    run.streaming.memory_limit = parse_size("sdnn infer", "memory-limit", opts.str("memory-limit"));
+  for (auto const *cap : {"window-layers", "batch-rows"})
+    if (opts.has(cap) && opts.integer(cap) <= 0)
+      throw UsageError(std::string("sdnn infer: --") + cap + " must be positive, got " + opts.str(cap));
+  run.streaming.window_layers = opts.has("window-layers") ? static_cast<int>(opts.integer("window-layers")) : 0;
+  run.streaming.batch_rows = opts.has("batch-rows") ? opts.integer("batch-rows") : 0;
+  std::string asked; // the streaming options given
+  for (auto const *option : {"memory-limit", "window-layers", "batch-rows", "stream", "network"})
+    if (opts.has(option))
+      asked += (asked.empty() ? "--" : ", --") + std::string(option);
+  if (!asked.empty())
+    run.why = "asked by " + asked;
+  if (ranks > 1)
+  {
+    if (!asked.empty())
+      throw UsageError("sdnn infer: " + asked +
+                       " stream the layers on one rank; under mpirun, --model-ranks M partitions the network among "
+                       "the ranks instead");
+    return std::nullopt;
+  }
+  if (asked.empty() && !reference)
+  {
+    // A network that does not fit is streamed rather than loaded whole (and killed by the system).
+    auto const bytes = layer_files_bytes(dataset.paths.layers, dataset.neurons, dataset.read_options);
+    if (bytes <= default_memory_limit() / 2)
+      return std::nullopt;
+    run.why = "the layer files hold " + std::to_string(bytes >> 20) + " MiB, more than half the default limit";
+  }
+  else if (asked.empty())
+    return std::nullopt;
+  return run;
+}
+
 } // namespace
 
 int run_infer(int argc, char **argv, int first)
@@ -148,6 +189,9 @@ int run_infer(int argc, char **argv, int first)
                "With --model-ranks M > 1 the P ranks form P/M data groups of M ranks that partition the\n"
                "network among them (each stores its neurons' columns of every layer and exchanges\n"
                "activations every layer): for a network that does not fit one rank.\n"
+               "With --memory-limit (or --window-layers, --batch-rows, --stream, --network radixnet, or\n"
+               "when the layer files exceed half the default limit) the layers are streamed on one rank:\n"
+               "loaded a window at a time and the inputs run in row batches, both sized by the limit.\n"
                "With --network DIR, a network trained by `sdnn train` classifies labelled images instead\n"
                "(`sdnn infer --network DIR --help`).\n"
                "Exit status: 0 check passed (or --no-check), 1 check failed, 2 bad input or usage.");
@@ -173,6 +217,18 @@ int run_infer(int argc, char **argv, int first)
       "MPI, --model-ranks > 1: how neurons are dealt to the model ranks: " + joined_names(all_network_partitioners()) +
           ",\nor a file written by `sdnn partition --parts M --out FILE` (checked against the network)",
       partitioner_available(NetworkPartitioner::hypergraph) ? "hypergraph" : "hashed");
+  opts.add("memory-limit", "SIZE",
+           "stream the layers and batch the inputs to stay within SIZE bytes (512M, 16G, ...; default\n"
+           "when streaming: 3/4 of the machine's memory); a limit too small for one layer and one row\n"
+           "is refused before any work");
+  opts.add("window-layers", "K", "streaming: at most K layers in memory at once");
+  opts.add("batch-rows", "R", "streaming: at most R input rows at once");
+  opts.add("stream", "", "stream the layers even when the network fits in memory");
+  opts.add("network", "radixnet",
+           "take the layers from the RadiX-Net generator as they are needed, bit for bit those\n"
+           "`sdnn generate` writes (no layer files; streams); --network DIR is a trained network");
+  opts.add("seed", "S",
+           "--network radixnet: the generator's seed (default: the seed in DIR's sdnn-dataset stamp for N, else 1)");
   opts.add("per-layer", "", "print active rows and nnz(Y) after every layer");
   opts.add("per-rank", "", "MPI: print every rank's rows, work and times (default when at most 16 ranks)");
   opts.add("progress-every", "K", "progress line on stderr every K layers (0: none; default: L/10)");
@@ -190,6 +246,7 @@ int run_infer(int argc, char **argv, int first)
   NetworkPartitioner network_partitioner = NetworkPartitioner::hashed;
   std::string network_partition_file; // --network-partition FILE, else empty
   double rebalance_threshold = 1.1;
+  std::optional<StreamedRun> streamed;
   ranks.run(
       [&]
       {
@@ -235,10 +292,17 @@ int run_infer(int argc, char **argv, int first)
           network_partition_file = opts.str("network-partition");
         settings.network_partitioner = partitioner ? static_cast<std::int64_t>(network_partitioner) : -1;
         check_threads_option(opts, "sdnn infer");
+        streamed = parse_streamed_run(opts, dataset, ranks.size, reference);
       });
   if (help)
     return 0;
   check_same_settings(ranks, settings);
+  if (streamed)
+    return run_infer_streamed(opts, dataset, engine, reference, *streamed,
+                              opts.has("quiet")            ? 0
+                              : opts.has("progress-every") ? opts.integer("progress-every")
+                                                           : std::max<std::int64_t>(1, settings.layers / 10),
+                              opts.has("quiet"));
   engine.keep_activations = false;
   auto const n = settings.neurons;
   auto const num_layers = settings.layers;
@@ -377,28 +441,7 @@ int run_infer(int argc, char **argv, int first)
   Json report = Json::object(); // the --report file: every figure printed below, under the names of the fields
   if (ranks.root())
   {
-    std::printf("sdnn %s | Kokkos %d.%d.%d %s, concurrency %d | %d rank%s | mode %s\n", SDNN_VERSION_STRING,
-                KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
-                Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(), ranks.size,
-                ranks.size > 1 ? "s" : "", opts.str("mode").c_str());
-    std::printf("dataset      : N=%lld L=%lld inputs=%lld input-nnz=%lld edges=%lld bias=%g\n",
-                static_cast<long long>(n), static_cast<long long>(num_layers), static_cast<long long>(num_inputs),
-                static_cast<long long>(input_nnz), static_cast<long long>(edges), static_cast<double>(bias));
-    std::printf("kernels      : %s (%s multiply-add; best on this CPU: %s)\n", name(active_instruction_set()).c_str(),
-                multiply_add_is_fused() ? "fused" : "unfused", name(best_instruction_set()).c_str());
-    std::fflush(stdout);
-    report["sdnn_version"] = SDNN_VERSION_STRING;
-    report["kokkos_version"] = std::to_string(KOKKOS_VERSION / 10000) + "." +
-                               std::to_string(KOKKOS_VERSION / 100 % 100) + "." + std::to_string(KOKKOS_VERSION % 100);
-    report["backend"] = Kokkos::DefaultExecutionSpace::name();
-    report["concurrency"] = Kokkos::DefaultExecutionSpace().concurrency();
-    report["ranks"] = ranks.size;
-    report["mode"] = opts.str("mode");
-    report["dataset"] = dataset_json(dataset, num_inputs, input_nnz, edges, bias);
-    Json &kernels = report["kernels"] = Json::object();
-    kernels["instruction_set"] = name(active_instruction_set());
-    kernels["fused_multiply_add"] = multiply_add_is_fused();
-    kernels["best_on_this_cpu"] = name(best_instruction_set());
+    print_header(ranks.size, opts.str("mode"), dataset, num_inputs, input_nnz, edges, bias, report);
   }
   bool const per_layer = opts.has("per-layer");
 #if SDNN_ENABLE_MPI
@@ -433,20 +476,9 @@ int run_infer(int argc, char **argv, int first)
   }
   else
   {
-    if (progress_every > 0)
-      engine.progress = [&, step = std::max<std::int64_t>(1, 100 * progress_every / num_layers),
-                         shown = std::int64_t(0)](std::int64_t done, std::int64_t total) mutable
-      {
-        // A line each time another `step` percent (progress_every layers' worth) is done.
-        std::int64_t const percent = 100 * done / std::max<std::int64_t>(total, 1);
-        if (done == total || percent < shown + step)
-          return;
-        shown = percent - percent % step;
-        char line[160];
-        std::snprintf(line, sizeof line, "%.0f %% done%s, %.1f s", 100.0 * done / total,
-                      ranks.size > 1 ? " on rank 0" : "", now_seconds() - infer_start);
-        progress(line);
-      };
+    if (progress_every > 0) // a line each time another progress_every layers' worth is done
+      engine.progress = progress_by_percent(progress, 100 * progress_every / num_layers, infer_start,
+                                            ranks.size > 1 ? " on rank 0" : "");
 #if SDNN_ENABLE_MPI
     if (model_parallel)
     {
@@ -510,48 +542,7 @@ int run_infer(int argc, char **argv, int first)
         print_rate_and_work(infer_seconds, num_inputs, edges, macs, result.layers, per_layer, report);
         if (!reference)
         {
-          Json &options = report["engine"] = Json::object();
-          options["hash"] = name(engine.hash);
-          options["hash_seed"] = engine.hash_seed;
-          options["kernel"] = name(engine.kernel);
-          options["recruitment"] = name(engine.recruitment);
-          options["dense_above"] = engine.dense_above;
-          options["sparse_below"] = engine.sparse_below;
-          report["work"] = to_json(work);
-          if (ranks.size > 1)
-            report["work_of"] = "rank 0";
-          std::printf("parallel     : %d threads, hash %s, %lld tiles of %lld rows, kernel %s (%lld dense, %lld sparse "
-                      "tile-layers), workspace %.1f MiB%s\n",
-                      work.threads, name(engine.hash).c_str(), static_cast<long long>(work.tiles),
-                      static_cast<long long>(work.tile_rows), name(engine.kernel).c_str(),
-                      static_cast<long long>(work.dense_tile_layers), static_cast<long long>(work.sparse_tile_layers),
-                      static_cast<double>(work.workspace_bytes) / (1 << 20), ranks.size > 1 ? " (rank 0)" : "");
-          if (engine.parallelism == Parallelism::data_then_model)
-            std::printf("recruitment  : %s, %lld recruitments (first by part %d), helpers joined parts [%s], %lld "
-                        "tile-layers split among recruited threads%s\n",
-                        name(engine.recruitment).c_str(), static_cast<long long>(work.recruitments),
-                        work.first_recruiting_part, join(work.recruited_helpers, "%lld").c_str(),
-                        static_cast<long long>(work.split_tile_layers), ranks.size > 1 ? " (rank 0)" : "");
-          if (engine.parallelism == Parallelism::model && work.split_tile_layers > 0)
-            std::printf("sync         : %.3f thread-s waiting at barriers, %.1f us per split tile-layer per thread%s\n",
-                        work.sync_seconds,
-                        1e6 * work.sync_seconds / static_cast<double>(work.split_tile_layers * work.threads),
-                        ranks.size > 1 ? " (rank 0)" : "");
-          if (engine.parallelism == Parallelism::work_stealing)
-            std::printf("steals       : %lld%s\n", static_cast<long long>(work.steals),
-                        ranks.size > 1 ? " (rank 0)" : "");
-          std::printf("busy (s)     : %s | imbalance (max/mean) %.3f%s\n", join(work.busy_seconds, "%.3f").c_str(),
-                      work.imbalance(), ranks.size > 1 ? " (threads of rank 0)" : "");
-          if (work.dense_seconds > 0.0)
-            std::printf("dense kernel : %.4e multiply-adds (live rows x nnz of W) in %.3f thread-s, %.4e MAC/s per "
-                        "thread%s\n",
-                        static_cast<double>(work.dense_multiply_adds), work.dense_seconds,
-                        static_cast<double>(work.dense_multiply_adds) / work.dense_seconds,
-                        ranks.size > 1 ? " (rank 0)" : "");
-          if (double const median = work.dense_median_rate(); median > 0.0)
-            std::printf(
-                "dense median : %.4e MAC/s per thread (median step rate, weighted by multiply-adds, +-%.1f %%)%s\n",
-                median, 50.0 * WorkReport::dense_rate_resolution(), ranks.size > 1 ? " (rank 0)" : "");
+          print_engine_work(engine, work, ranks.size > 1, report);
 #if SDNN_ENABLE_MPI
           if (model_parallel)
             print_model_parallel(model_report, network_partition_label, partition_seconds,

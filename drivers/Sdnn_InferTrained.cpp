@@ -15,9 +15,12 @@ namespace sdnn::cli
 
 bool wants_trained_network(int argc, char **argv, int first)
 {
+  // `--network radixnet` is the generator, a network of the Graph Challenge's kind.
   for (int k = first; k < argc; ++k)
-    if (std::string const arg = argv[k]; arg == "--network" || arg.rfind("--network=", 0) == 0)
-      return true;
+    if (std::string const arg = argv[k]; arg == "--network")
+      return k + 1 >= argc || std::string(argv[k + 1]) != "radixnet";
+    else if (arg.rfind("--network=", 0) == 0)
+      return arg != "--network=radixnet";
   return false;
 }
 

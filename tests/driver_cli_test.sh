@@ -136,6 +136,49 @@ expect_rc 2
 expect_err 'needs the truth'
 [[ ! -e "$WORK/unused" ]] || fail "a failed generate created $WORK/unused"
 
+check "generate --format binary --truth-by engine: .sdnn layers and images, the same truth, infer reads them"
+B="$WORK/binary"
+run "$SDNN" generate --out "$B" --layers 12 --images synthetic --num-images 400 --seed 3 --format binary \
+  --truth-by engine --reference-inputs 60
+expect_rc 0
+expect_out 'generated dataset .* binary\)'
+expect_err 'truth: the sparse and the dense kernel agree on all 400 inputs, the reference on the first 60'
+[[ -s "$B/neuron1024/n1024-l12.sdnn" && -s "$B/sparse-images-1024.sdnn" ]] || fail "missing binary files"
+[[ ! -e "$B/neuron1024/n1024-l1.tsv" && ! -e "$B/sparse-images-1024.tsv" ]] || fail "text files written too"
+grep -q '^truth-by engine: .* the reference on the first 60$' "$B/sdnn-dataset-n1024-l12.txt" ||
+  fail "the stamp does not say how the truth was made"
+cmp -s "$B/neuron1024-l12-categories.tsv" "$TRUTH_DEFAULT" || fail "the engine's truth differs from the reference's"
+run "$SDNN" infer --dataset "$B" --layers 12 --quiet
+expect_rc 0
+expect_out '^check        : PASSED'
+
+check "generate --no-layers writes the images and the truth only; infer --network radixnet uses them"
+run "$SDNN" generate --out "$WORK/nolayers" --layers 12 --images synthetic --num-images 400 --seed 3 --no-layers --quiet
+expect_rc 0
+[[ ! -e "$WORK/nolayers/neuron1024" ]] || fail "--no-layers wrote layer files"
+cmp -s "$WORK/nolayers/neuron1024-l12-categories.tsv" "$TRUTH_DEFAULT" || fail "--no-layers changed the truth"
+run "$SDNN" infer --dataset "$WORK/nolayers" --layers 12 --network radixnet --quiet --no-cache
+expect_rc 0
+expect_out '^check        : PASSED'
+
+check "generate on a full disk: a one-line error naming the file, no partial file under its name"
+# (PMIx's shared-memory store, which MPI's start-up writes, would hit the limit first: its hash store instead.)
+run env PMIX_MCA_gds=hash bash -c 'ulimit -f 600; trap "" XFSZ; exec "$0" "$@"' "$SDNN" generate --out "$WORK/full" \
+  --layers 12 --images synthetic --num-images 400 --seed 3 --quiet
+expect_rc 2
+expect_err_lines 1
+expect_err 'n1024-l1.tsv: .*(File too large|write)'
+[[ ! -e "$WORK/full/neuron1024/n1024-l1.tsv" ]] || fail "the partial layer file was left under its name"
+[[ -z "$(find "$WORK/full" -name '*.tmp.*')" ]] || fail "a temporary file was left"
+[[ ! -e "$WORK/full/sdnn-dataset-n1024-l12.txt" ]] || fail "the failed dataset was stamped complete"
+
+check "generate with a bad --format, --truth-by or --reference-inputs exits 2"
+for bad in "--format csv" "--truth-by guess" "--reference-inputs 0"; do
+  run "$SDNN" generate --out "$WORK/unused" --images synthetic $bad
+  expect_rc 2
+done
+[[ ! -e "$WORK/unused" ]] || fail "a failed generate created $WORK/unused"
+
 # ---------------------------------------------------------------------------------------------
 # partition: every partitioner this build has, its figures printed and in the JSON report
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +318,62 @@ run "$SDNN" "${INFER[@]}" --no-cache
 expect_rc 0
 expect_out '^check        : PASSED'
 expect_out '^io .* 0 from binary cache, 0 cached now'
+
+# ---------------------------------------------------------------------------------------------
+# infer with streamed layers: windows and row batches within a memory limit, the generator as a source
+# ---------------------------------------------------------------------------------------------
+check "infer --window-layers --batch-rows streams the layers in windows and the inputs in batches, same categories"
+run "$SDNN" "${INFER[@]}" --categories-out "$WORK/whole.cat"
+expect_rc 0
+run "$SDNN" "${INFER[@]}" --window-layers 5 --batch-rows 150 --categories-out "$WORK/streamed.cat" \
+  --report "$WORK/streamed.json"
+expect_rc 0
+expect_out '^check        : PASSED'
+expect_out '^streaming    : 12 layer files in .* \(asked by --window-layers, --batch-rows\) \| memory limit [0-9.]+ MiB: 3 windows of 5 layers x 3 batches of 150 rows'
+expect_out '^layers       : [0-9.]+ s loading [0-9]+ layers'
+expect_out '^peak memory  : [0-9.]+ MiB of the [0-9.]+ MiB limit'
+cmp -s "$WORK/whole.cat" "$WORK/streamed.cat" || fail "the streamed run computed other categories"
+python3 - "$WORK/streamed.json" <<'PY' || fail "the streamed run's report is inconsistent"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["streaming"]
+assert (s["window_layers"], s["batch_rows"], s["batches"]) == (5, 150, 3), s
+assert 3 <= s["windows"] <= 9 and s["layers_loaded"] <= 36, s
+assert s["planned_peak_bytes"] <= s["memory_limit"], s
+assert r["dataset"]["edges"] == 12 * 32 * 1024, r["dataset"]
+assert r["check"]["status"] == "passed"
+PY
+
+check "infer --network radixnet generates the layers as needed (the seed from the dataset's stamp), same categories"
+run "$SDNN" "${INFER[@]}" --network radixnet --memory-limit 1G --categories-out "$WORK/generated.cat"
+expect_rc 0
+expect_out '^check        : PASSED'
+expect_out '^streaming    : RadiX-Net generator, N=1024, 12 layers, seed 3 '
+cmp -s "$WORK/whole.cat" "$WORK/generated.cat" || fail "the generated layers gave other categories"
+run "$SDNN" "${INFER[@]}" --network radixnet --seed 4 --no-check
+expect_rc 0
+expect_out '^streaming    : RadiX-Net generator, N=1024, 12 layers, seed 4 '
+
+check "infer --mode reference --stream holds one layer at a time and passes"
+run "$SDNN" "${INFER[@]}" --mode reference --stream
+expect_rc 0
+expect_out '^streaming    : 12 layer files .* one layer at a time through the reference'
+expect_out '^check        : PASSED'
+
+check "infer with a memory limit below one layer and one row exits 2 before any work"
+run "$SDNN" "${INFER[@]}" --memory-limit 20M
+expect_rc 2
+expect_err_lines 1
+expect_err 'the memory limit of 20.0 MiB cannot hold .* give at least [0-9.]+ MiB'
+
+check "infer with bad streaming options exits 2"
+for bad in "--memory-limit 5X" "--memory-limit 0" "--memory-limit -1G" "--window-layers 0" "--batch-rows -3"; do
+  run "$SDNN" "${INFER[@]}" $bad
+  expect_rc 2
+done
+run "$SDNN" "${INFER[@]}" --seed 4
+expect_rc 2
+expect_err 'goes with --network radixnet'
 
 # ---------------------------------------------------------------------------------------------
 # infer: failed checks. `missing` = in the truth but not computed, `extra` = computed but not in

@@ -166,6 +166,12 @@ mpi 2 infer --dataset "$DATA" --layers 6 --model-ranks 3 --threads 1 --quiet
 [[ $(grep -c "model-ranks must divide the number of ranks (2), got 3" "$ERR") -eq 2 ]] ||
   fail "expected the usage error on both ranks"
 
+check "streaming options under several ranks are a usage error on every rank"
+mpi 2 infer --dataset "$DATA" --layers 6 --memory-limit 1G --threads 1 --quiet
+[[ $RC -eq 2 ]] || fail "expected exit status 2, got $RC"
+[[ $(grep -c "stream the layers on one rank; under mpirun, --model-ranks M partitions" "$ERR") -eq 2 ]] ||
+  fail "expected the usage error on both ranks"
+
 check "an output rank 0 cannot write ends every rank (categories to /dev/full)"
 mpi 2 infer --dataset "$DATA" --layers 6 --threads 1 --quiet --categories-out /dev/full
 expect_error_on_every_rank 2 "/dev/full: write error"

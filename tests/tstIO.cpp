@@ -2,6 +2,9 @@
 // and one test per kind of bad input checking the `path:line: what (expected)` message.
 #include "tstHelpers.hpp"
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -262,6 +265,32 @@ TEST(IO, WriteMatrixMarketRoundTrip)
 
 // ---------------------------------------------------------------------------------------------
 // TSV: bad input, one message each
+
+TEST(IOErrors, AFullDiskLeavesNoPartialFileUnderTheFinalName)
+{
+  // A file-size limit makes the writes fail as a full disk would (SIGXFSZ ignored: write() gives EFBIG).
+  sdnn::test::TempDir const dir;
+  auto const layer = sdnn::RadixNet(1024, 1).layer(1);
+  auto const old_file = dir.write("old.tsv", "1\t1\t1\n");
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto const saved_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto const new_tsv = dir.file("new.tsv"), new_bin = dir.file("new.sdnn");
+  sdnn::test::expect_input_error([&] { sdnn::write_challenge_layer(new_tsv, layer); }, {"new.tsv"});
+  sdnn::test::expect_input_error([&] { sdnn::write_binary_matrix(new_bin, layer); }, {"new.sdnn"});
+  sdnn::test::expect_input_error([&] { sdnn::write_challenge_layer(old_file, layer); }, {"old.tsv"});
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, saved_handler);
+  std::vector<std::string> left;
+  for (auto const &entry : std::filesystem::directory_iterator(dir.path()))
+    left.push_back(entry.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"old.tsv"}) << "no partial or temporary file";
+  std::ifstream in(old_file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "1\t1\t1\n") << "the old file is kept whole";
+}
 
 TEST(IOErrors, MissingFile)
 {

@@ -71,6 +71,11 @@ std::string default_cache_dir();
 std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
                            std::string const &cache_dir);
 
+/// The cache read_matrix() keeps for `path` read as `num_rows` × `num_cols` under `options`: empty for a binary
+/// file or when `options` keeps none.
+std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           ReadOptions const &options);
+
 /// Reads a matrix file by extension: `.mtx` MatrixMarket, `.sdnn` binary, anything else challenge TSV.
 /// Text inputs go through the binary cache when `options.use_cache`: a valid cache with the same
 /// source stamp is loaded instead of the text; a stale or corrupt cache is replaced (and said so in

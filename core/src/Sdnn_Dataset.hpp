@@ -19,12 +19,12 @@ namespace sdnn
 /// `DIR/neuron{N}/n{N}-l{k}.tsv`, `DIR/sparse-images-{N}.tsv`, `DIR/neuron{N}-l{L}-categories.tsv`.
 struct ChallengePaths
 {
-  std::string images;              ///< the input images, `DIR/sparse-images-{N}.tsv`
+  std::string images;              ///< the input images, `DIR/sparse-images-{N}.tsv` (or .mtx, .sdnn)
   std::vector<std::string> layers; ///< layers[k-1] is layer k
   std::string truth;               ///< the truth categories, `DIR/neuron{N}-l{L}-categories.tsv`
 };
 
-/// Paths of the N-neuron, L-layer dataset in `dir`. For each layer a `.mtx` or `.sdnn` file of the
+/// Paths of the N-neuron, L-layer dataset in `dir`. For the images and each layer a `.mtx` or `.sdnn` file of the
 /// same stem is used where the `.tsv` file is absent. Nothing is opened here.
 ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons, int num_layers);
 

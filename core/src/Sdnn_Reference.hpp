@@ -14,6 +14,8 @@
 namespace sdnn
 {
 
+class LayerSource;
+
 /// The challenge's activation ceiling (YMAX).
 inline constexpr float challenge_ymax = 32.0f;
 
@@ -51,6 +53,13 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
                                     float ymax = challenge_ymax,
                                     std::function<void(LayerStats const &)> const &on_layer = {});
 
+/// reference_inference() with the layers taken from `layers` one at a time (only one is held): the reference for
+/// networks larger than memory. Same result, bit for bit.
+/// \throws sdnn::InputError if a layer cannot be read or has the wrong size (naming it)
+InferenceResult reference_inference(HostCsc const &inputs, LayerSource const &layers, float bias,
+                                    float ymax = challenge_ymax,
+                                    std::function<void(LayerStats const &)> const &on_layer = {});
+
 /// Useful multiply-adds of an inference: Σ_l nnz(Y_{l-1}) × nnz(W_l) / N, the products an engine has to do
 /// when it skips zeros (32 per nonzero of every layer's input for the challenge's networks). Engines that
 /// multiply zeros too (dense panels, padding) do more; the challenge-rate comparisons use this count.
@@ -61,6 +70,11 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
 /// \param weights W_1..W_L
 double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
                             std::vector<HostCsc> const &weights);
+
+/// useful_multiply_adds() from the weights' sizes alone: `weight_nnz[l]` = nnz(W_{l+1}), each N × N with
+/// N = `num_neurons` (a streamed network is not held).
+double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
+                            std::vector<std::int64_t> const &weight_nnz, std::int64_t num_neurons);
 
 } // namespace sdnn
 

@@ -30,6 +30,11 @@ struct RowBlock
 /// Every row of `matrix` (ids 0..rows-1, empty rows included), columns ascending within each row.
 RowBlock to_row_block(HostCsc const &matrix);
 
+/// The rows [first, last) of `matrix` (ids first..last-1, empty rows included), columns ascending within each row:
+/// a batch of inputs without a row-major copy of the whole matrix.
+/// \throws std::logic_error unless 0 <= first <= last <= rows
+RowBlock to_row_block(HostCsc const &matrix, std::int64_t first, std::int64_t last);
+
 /// Removes the rows without an entry (keeping the order of the others).
 void drop_empty_rows(RowBlock &rows);
 

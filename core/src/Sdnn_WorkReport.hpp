@@ -96,6 +96,10 @@ struct WorkReport
   static int dense_rate_bin(double rate);
 };
 
+/// Adds the report of the next segment of an inference (a segment of layers, a window, a batch of rows) to `into`,
+/// each field as WorkReport::for_each_field says.
+void accumulate(WorkReport &into, WorkReport const &segment);
+
 } // namespace sdnn
 
 #endif

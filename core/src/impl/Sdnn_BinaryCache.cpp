@@ -105,21 +105,12 @@ void write_binary_matrix(std::string const &path, HostCsc const &matrix, SourceS
                        reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
   header.header_checksum = checksum(&header, offsetof(Header, header_checksum));
 
-  auto const tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    impl::OutputFile file(tmp);
-    file.write(reinterpret_cast<char const *>(&header), sizeof header);
-    file.write(reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()));
-    file.write(reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()));
-    file.write(reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
-    file.close();
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-  {
-    auto const err = errno;
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot write binary matrix: " + std::strerror(err));
-  }
+  impl::OutputFile file(path);
+  file.write(reinterpret_cast<char const *>(&header), sizeof header);
+  file.write(reinterpret_cast<char const *>(matrix.col_ptr().data()), bytes_of(matrix.col_ptr()));
+  file.write(reinterpret_cast<char const *>(matrix.row_idx().data()), bytes_of(matrix.row_idx()));
+  file.write(reinterpret_cast<char const *>(matrix.values().data()), bytes_of(matrix.values()));
+  file.close();
 }
 
 HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols, SourceStamp *source)
@@ -218,6 +209,14 @@ std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::
   return (std::filesystem::path(cache_dir) / (absolute.filename().string() + "." + hex + ".sdnn")).string();
 }
 
+std::string cache_path_for(std::string const &path, std::int64_t num_rows, std::int64_t num_cols,
+                           ReadOptions const &options)
+{
+  if (!options.use_cache || std::filesystem::path(path).extension() == ".sdnn")
+    return {};
+  return cache_path_for(path, num_rows, num_cols, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
+}
+
 HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t num_cols, ReadOptions const &options,
                     ReadInfo *info)
 {
@@ -239,8 +238,8 @@ HostCsc read_matrix(std::string const &path, std::int64_t num_rows, std::int64_t
     return parse();
 
   auto const stamp = source_stamp(path, false);
-  auto const cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
-  auto const cache = cache_path_for(path, num_rows, num_cols, cache_dir);
+  auto const cache = cache_path_for(path, num_rows, num_cols, options);
+  auto const cache_dir = std::filesystem::path(cache).parent_path();
   if (std::filesystem::exists(cache))
   {
     try

@@ -12,10 +12,11 @@ std::string challenge_weights_dir(std::string const &dir, std::int64_t num_neuro
   return (std::filesystem::path(dir) / ("neuron" + std::to_string(num_neurons))).string();
 }
 
-std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer)
+namespace
 {
-  auto const stem =
-      std::filesystem::path(weights_dir) / ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer));
+/// `stem` with the first of .tsv, .mtx, .sdnn that exists (.tsv when none does: the reader reports it missing).
+std::string existing_matrix_file(std::filesystem::path const &stem)
+{
   for (char const *extension : {".tsv", ".mtx", ".sdnn"})
   {
     auto candidate = stem;
@@ -23,14 +24,21 @@ std::string challenge_layer_path(std::string const &weights_dir, std::int64_t nu
     if (std::filesystem::exists(candidate))
       return candidate.string();
   }
-  return stem.string() + ".tsv"; // the reader reports it missing
+  return stem.string() + ".tsv";
+}
+} // namespace
+
+std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer)
+{
+  return existing_matrix_file(std::filesystem::path(weights_dir) /
+                              ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer)));
 }
 
 ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons, int num_layers)
 {
   std::filesystem::path const base(dir);
   ChallengePaths paths;
-  paths.images = (base / ("sparse-images-" + std::to_string(num_neurons) + ".tsv")).string();
+  paths.images = existing_matrix_file(base / ("sparse-images-" + std::to_string(num_neurons)));
   paths.truth =
       (base / ("neuron" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) + "-categories.tsv"))
           .string();

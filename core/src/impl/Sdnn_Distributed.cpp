@@ -3,7 +3,6 @@
 #include <Sdnn_Hash.hpp>
 
 #include "Sdnn_Collectives.hpp"
-#include "Sdnn_DistributedReport.hpp"
 #include "Sdnn_HostCscStorage.hpp"
 #include "Sdnn_PrivateComm.hpp"
 #include "Sdnn_ReportGather.hpp"
@@ -292,7 +291,7 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
     WorkReport work;
     infer(space, rows, network, node, result, &work, {first, last});
     mine.compute_seconds += MPI_Wtime() - compute_start;
-    impl::accumulate(mine.work, work);
+    accumulate(mine.work, work);
     mine.row_layers += rows.num_rows();
     for (int l = first; l < last; ++l)
     {

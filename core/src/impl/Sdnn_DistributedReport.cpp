@@ -1,9 +1,8 @@
-#include "Sdnn_DistributedReport.hpp"
+#include <Sdnn_Distributed.hpp>
 
 #include <Sdnn_Error.hpp>
 
 #include <algorithm>
-#include <type_traits>
 #include <vector>
 
 namespace sdnn
@@ -11,29 +10,6 @@ namespace sdnn
 
 namespace
 {
-
-/// A vector field of two segments' WorkReports: WorkReport::Merge::elementwise_sum.
-template <class T> void merge_field(std::vector<T> &into, std::vector<T> const &segment, WorkReport::Merge merge)
-{
-  SDNN_REQUIRE(merge == WorkReport::Merge::elementwise_sum, "a vector field is merged entry by entry");
-  into.resize(std::max(into.size(), segment.size()), T{});
-  for (std::size_t k = 0; k < segment.size(); ++k)
-    into[k] += segment[k];
-}
-
-/// Any other field of two segments' WorkReports: a number summed or maximised, or the latest value kept.
-template <class T> void merge_field(T &into, T const &segment, WorkReport::Merge merge)
-{
-  using Merge = WorkReport::Merge;
-  if constexpr (std::is_arithmetic_v<T>)
-    if (merge == Merge::sum || merge == Merge::max)
-    {
-      into = merge == Merge::sum ? into + segment : std::max(into, segment);
-      return;
-    }
-  SDNN_REQUIRE(merge == Merge::latest, "a field that is not a number or a vector keeps the latest value");
-  into = segment;
-}
 
 template <class Value, class Member> double max_over_mean(std::vector<Value> const &items, Member member)
 {
@@ -100,16 +76,5 @@ double DistributedReport::max_comm_seconds() const
 {
   return max_of(ranks, [](RankReport const &r) { return r.comm_seconds; });
 }
-
-namespace impl
-{
-
-void accumulate(WorkReport &into, WorkReport const &segment)
-{
-  WorkReport::for_each_field([&](char const *, auto member, WorkReport::Merge merge)
-                             { merge_field(into.*member, segment.*member, merge); });
-}
-
-} // namespace impl
 
 } // namespace sdnn

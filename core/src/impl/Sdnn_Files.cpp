@@ -3,9 +3,12 @@
 
 #include "Sdnn_OutputFile.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace sdnn
 {
@@ -35,15 +38,25 @@ void write_file(std::string const &path, std::string const &contents)
 namespace impl
 {
 
-OutputFile::OutputFile(std::string const &path) : m_path(path), m_file(std::fopen(path.c_str(), "wb"))
+OutputFile::OutputFile(std::string const &path) : m_path(path)
 {
+  std::error_code error;
+  auto const status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status) || std::filesystem::is_regular_file(status))
+    m_temporary = path + ".tmp." + std::to_string(::getpid());
+  auto const &written = m_temporary.empty() ? m_path : m_temporary;
+  m_file = std::fopen(written.c_str(), "wb");
   SDNN_USER_REQUIRE(m_file != nullptr, path << ": cannot open for writing: " << std::strerror(errno));
 }
 
 OutputFile::~OutputFile()
 {
   if (m_file != nullptr)
+  {
     std::fclose(m_file);
+    if (!m_temporary.empty())
+      std::remove(m_temporary.c_str());
+  }
 }
 
 void OutputFile::write(char const *data, std::size_t size)
@@ -54,8 +67,17 @@ void OutputFile::write(char const *data, std::size_t size)
 void OutputFile::close()
 {
   int const rc = std::fclose(m_file);
+  int const error = errno;
   m_file = nullptr;
-  SDNN_USER_REQUIRE(rc == 0, m_path << ": write error on close: " << std::strerror(errno));
+  if (rc != 0 && !m_temporary.empty())
+    std::remove(m_temporary.c_str());
+  SDNN_USER_REQUIRE(rc == 0, m_path << ": write error on close: " << std::strerror(error));
+  if (!m_temporary.empty() && std::rename(m_temporary.c_str(), m_path.c_str()) != 0)
+  {
+    int const rename_error = errno;
+    std::remove(m_temporary.c_str());
+    throw InputError(m_path + ": cannot write: " + std::strerror(rename_error));
+  }
 }
 
 } // namespace impl

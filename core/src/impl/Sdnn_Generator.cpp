@@ -84,22 +84,34 @@ HostCsc RadixNet::layer(int l) const
   int const block = (l - 1) / m_block_length;
   std::int64_t const s = std::int64_t(1) << k;
   auto const perm = permutation(block);
-  std::int64_t const offsets[2] = {0, (m - s) % m}; // j ≡ a and j ≡ a - s (mod M)
-  Triplets t;
-  t.rows.reserve(n * 32);
-  t.cols.reserve(n * 32);
-  t.values.assign(n * 32, 1.0f / 16.0f);
+  // Row i has its entries in the columns j ≡ a(i) and j ≡ a(i) - s (mod M), a(i) = π(i) mod M: column j holds the
+  // 16 rows of residue j mod M and the 16 of residue (j + s) mod M. Rows bucketed by residue (ascending in each),
+  // then every column is the merge of its two buckets: the CSC directly, in O(nnz).
+  std::vector<std::int32_t> by_residue(n), filled(m, 0);
   for (std::int64_t i = 0; i < n; ++i)
   {
     auto const a = perm[i] % m;
-    for (auto const offset : offsets)
-      for (std::int64_t q = 0; q < 16; ++q)
-      {
-        t.rows.push_back(static_cast<std::int32_t>(i));
-        t.cols.push_back(static_cast<std::int32_t>((a + offset) % m + q * m));
-      }
+    by_residue[a * 16 + filled[a]++] = static_cast<std::int32_t>(i);
   }
-  return csc_from_triplets(static_cast<std::int32_t>(n), static_cast<std::int32_t>(n), t);
+  HostCsc::offsets_view col_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::RadixNet::col_ptr"), n + 1);
+  HostCsc::indices_view row_idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::RadixNet::row_idx"), n * 32);
+  HostCsc::values_view values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::RadixNet::values"), n * 32);
+  auto const *buckets = by_residue.data();
+  Kokkos::parallel_for("Sdnn::RadixNet::layer", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
+                       [=](std::int64_t j)
+                       {
+                         col_ptr(j + 1) = 32 * (j + 1);
+                         auto const *a = buckets + (j % m) * 16, *b = buckets + ((j + s) % m) * 16;
+                         auto const *a_end = a + 16, *b_end = b + 16;
+                         for (std::int64_t e = 32 * j; e < 32 * (j + 1); ++e)
+                         {
+                           row_idx(e) = (b == b_end || (a != a_end && *a < *b)) ? *a++ : *b++;
+                           values(e) = 1.0f / 16.0f;
+                         }
+                       });
+  Kokkos::fence();
+  col_ptr(0) = 0;
+  return HostCsc(static_cast<std::int32_t>(n), static_cast<std::int32_t>(n), col_ptr, row_idx, values);
 }
 
 HostCsc challenge_images(GrayImages const &images, std::int64_t num_neurons, double threshold)

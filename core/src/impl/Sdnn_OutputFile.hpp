@@ -2,7 +2,7 @@
 #define SDNN_OUTPUTFILE_HPP
 
 // OutputFile: a file opened for writing whose every failure (open, write, close) throws sdnn::InputError naming the
-// path. Private to the library.
+// path, and which never leaves a partial file under its name. Private to the library.
 
 #include <cstddef>
 #include <cstdio>
@@ -11,7 +11,10 @@
 namespace sdnn::impl
 {
 
-/// Opens `path` for writing or throws sdnn::InputError naming it; write() and close() check every call.
+/// Opens `path` for writing or throws sdnn::InputError naming it; write() and close() check every call. A regular
+/// file (or a new one) is written under a temporary name in the same directory and renamed to `path` by close(),
+/// so a failure (a full disk, an exception before close()) leaves the old file or none, never a partial one; other
+/// paths (/dev/stdout, a pipe) are written in place.
 class OutputFile
 {
 public:
@@ -25,6 +28,7 @@ public:
 
 private:
   std::string m_path;
+  std::string m_temporary; // written instead of m_path and renamed by close(); empty: m_path is written in place
   std::FILE *m_file = nullptr;
 };
 

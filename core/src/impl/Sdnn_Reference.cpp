@@ -1,3 +1,5 @@
+#include <Sdnn_Error.hpp>
+#include <Sdnn_LayerSource.hpp>
 #include <Sdnn_Reference.hpp>
 
 #include "Sdnn_KernelSet.hpp"
@@ -15,6 +17,15 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
     SDNN_REQUIRE(layers[l].num_rows() == n && layers[l].num_cols() == n,
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
                           << ", the inputs have " << n << " columns");
+  return reference_inference(inputs, LayersInMemory(layers, n), bias, ymax, on_layer);
+}
+
+InferenceResult reference_inference(HostCsc const &inputs, LayerSource const &layers, float bias, float ymax,
+                                    std::function<void(LayerStats const &)> const &on_layer)
+{
+  std::int64_t const n = inputs.num_cols();
+  SDNN_REQUIRE(layers.num_neurons() == n, "the layers are " << layers.num_neurons() << " x " << layers.num_neurons()
+                                                            << ", the inputs have " << n << " columns");
 
   // Up to `batch` live rows at a time go through the active instruction set's reference_columns (see
   // Sdnn_ReferenceKernel_Impl.hpp), which accumulates each Z(r, j) in float from 0 over the rows of column j of W in
@@ -30,16 +41,21 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
   std::vector<std::int64_t> live;
 
   InferenceResult result;
-  for (std::size_t l = 0; l < layers.size(); ++l)
+  for (int l = 0; l < layers.num_layers(); ++l)
   {
-    auto const col_ptr = layers[l].col_ptr();
-    auto const row_idx = layers[l].row_idx();
-    auto const values = layers[l].values();
+    auto const w = layers.layer(l + 1);
+    if (w.num_rows() != n || w.num_cols() != n)
+      throw InputError(layers.description() + ": layer " + std::to_string(l + 1) + " is " +
+                       std::to_string(w.num_rows()) + " x " + std::to_string(w.num_cols()) + ", the inputs have " +
+                       std::to_string(n) + " columns");
+    auto const col_ptr = w.col_ptr();
+    auto const row_idx = w.row_idx();
+    auto const values = w.values();
     next.row_ptr.assign(1, 0);
     next.col_idx.clear();
     next.values.clear();
     LayerStats stats;
-    stats.layer = static_cast<int>(l + 1);
+    stats.layer = l + 1;
     // Live rows in ascending order; an all-zero row stays all zero and is not computed.
     live.clear();
     for (std::int64_t r = 0; r < y.num_rows; ++r)
@@ -90,12 +106,20 @@ InferenceResult reference_inference(HostCsc const &inputs, std::vector<HostCsc> 
 double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
                             std::vector<HostCsc> const &weights)
 {
+  std::vector<std::int64_t> weight_nnz;
+  for (auto const &w : weights)
+    weight_nnz.push_back(w.nnz());
+  return useful_multiply_adds(input_nnz, layers, weight_nnz, weights.empty() ? 0 : weights.front().num_rows());
+}
+
+double useful_multiply_adds(std::int64_t input_nnz, std::vector<LayerStats> const &layers,
+                            std::vector<std::int64_t> const &weight_nnz, std::int64_t num_neurons)
+{
   double total = 0.0;
   auto y_nnz = static_cast<double>(input_nnz);
-  for (std::size_t l = 0; l < weights.size() && y_nnz > 0.0; ++l)
+  for (std::size_t l = 0; l < weight_nnz.size() && y_nnz > 0.0; ++l)
   {
-    auto const &w = weights[l];
-    total += y_nnz * (w.num_rows() > 0 ? static_cast<double>(w.nnz()) / static_cast<double>(w.num_rows()) : 0.0);
+    total += y_nnz * (num_neurons > 0 ? static_cast<double>(weight_nnz[l]) / static_cast<double>(num_neurons) : 0.0);
     y_nnz = l < layers.size() ? static_cast<double>(layers[l].nnz) : 0.0;
   }
   return total;

@@ -1,5 +1,6 @@
 #include <Sdnn_RowBlock.hpp>
 
+#include <algorithm>
 #include <numeric>
 
 namespace sdnn
@@ -7,14 +8,41 @@ namespace sdnn
 
 RowBlock to_row_block(HostCsc const &matrix)
 {
-  auto csr = to_csr(matrix);
+  return to_row_block(matrix, 0, matrix.num_rows());
+}
+
+RowBlock to_row_block(HostCsc const &matrix, std::int64_t first, std::int64_t last)
+{
+  SDNN_REQUIRE(0 <= first && first <= last && last <= matrix.num_rows(),
+               "rows [" << first << ", " << last << ") of a matrix of " << matrix.num_rows() << " rows");
+  auto const &col_ptr = matrix.col_ptr();
+  auto const *row_idx = matrix.row_idx().data();
+  std::int64_t const cols = matrix.num_cols();
+  // Each column's entries in [first, last): rows ascend within a column.
+  std::vector<std::int64_t> begin(cols), end(cols);
   RowBlock rows;
-  rows.num_cols = csr.num_cols;
-  rows.ids.resize(csr.num_rows);
-  std::iota(rows.ids.begin(), rows.ids.end(), std::int64_t(0));
-  rows.row_ptr = std::move(csr.row_ptr);
-  rows.col_idx = std::move(csr.col_idx);
-  rows.values = std::move(csr.values);
+  rows.num_cols = cols;
+  rows.ids.resize(last - first);
+  std::iota(rows.ids.begin(), rows.ids.end(), first);
+  rows.row_ptr.assign(last - first + 1, 0);
+  for (std::int64_t j = 0; j < cols; ++j)
+  {
+    begin[j] = std::lower_bound(row_idx + col_ptr(j), row_idx + col_ptr(j + 1), first) - row_idx;
+    end[j] = std::lower_bound(row_idx + begin[j], row_idx + col_ptr(j + 1), last) - row_idx;
+    for (auto e = begin[j]; e < end[j]; ++e)
+      ++rows.row_ptr[row_idx[e] - first + 1];
+  }
+  std::partial_sum(rows.row_ptr.begin(), rows.row_ptr.end(), rows.row_ptr.begin());
+  rows.col_idx.resize(rows.row_ptr.back());
+  rows.values.resize(rows.row_ptr.back());
+  std::vector<std::int64_t> next(rows.row_ptr.begin(), rows.row_ptr.end() - 1);
+  for (std::int64_t j = 0; j < cols; ++j)
+    for (auto e = begin[j]; e < end[j]; ++e)
+    {
+      auto const k = next[row_idx[e] - first]++;
+      rows.col_idx[k] = static_cast<std::int32_t>(j);
+      rows.values[k] = matrix.values()(e);
+    }
   return rows;
 }
 

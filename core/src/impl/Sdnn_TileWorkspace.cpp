@@ -52,6 +52,14 @@ std::int64_t TileWorkspace::bytes() const
   return total + m_col_count.span() * 8;
 }
 
+std::int64_t TileWorkspace::bytes_bound(std::int64_t n, std::int64_t max_rows, int max_group)
+{
+  std::int64_t const chunk_rows = (std::max<std::int64_t>(max_rows, 1) + panel_rows - 1) / panel_rows * panel_rows;
+  // Two buffers of floats and two of row indices (the sparse capacity is at most the dense size), four column
+  // extents and the column counts, the per-chunk arrays and the per-row ones.
+  return 16 * chunk_rows * n + 40 * n + 16 * std::int64_t(std::max(max_group, 1)) * chunk_rows + 8 * chunk_rows;
+}
+
 void TileWorkspace::start(std::int64_t const *row_ptr, std::int32_t const *col_idx, float const *values,
                           std::int32_t const *order, std::int64_t first, std::int64_t last, double dense_above)
 {

@@ -54,6 +54,9 @@ public:
                 KernelSet const &kernels = active_kernel_set());
 
   std::int64_t bytes() const;
+  /// At most bytes() of a workspace for tiles of `max_rows` rows of N = `n` split among `max_group` chunks, whatever
+  /// its sparse capacity.
+  static std::int64_t bytes_bound(std::int64_t n, std::int64_t max_rows, int max_group);
 
   // ---- tile life cycle (one thread) ----
   /// Loads the rows `order[first, last)` of the inputs (CSR) into the tile, dropping empty rows.

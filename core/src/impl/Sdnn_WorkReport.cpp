@@ -1,10 +1,47 @@
 #include <Sdnn_WorkReport.hpp>
 
+#include <Sdnn_Error.hpp>
+
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace sdnn
 {
+
+namespace
+{
+
+/// A vector field of two segments' WorkReports: WorkReport::Merge::elementwise_sum.
+template <class T> void merge_field(std::vector<T> &into, std::vector<T> const &segment, WorkReport::Merge merge)
+{
+  SDNN_REQUIRE(merge == WorkReport::Merge::elementwise_sum, "a vector field is merged entry by entry");
+  into.resize(std::max(into.size(), segment.size()), T{});
+  for (std::size_t k = 0; k < segment.size(); ++k)
+    into[k] += segment[k];
+}
+
+/// Any other field of two segments' WorkReports: a number summed or maximised, or the latest value kept.
+template <class T> void merge_field(T &into, T const &segment, WorkReport::Merge merge)
+{
+  using Merge = WorkReport::Merge;
+  if constexpr (std::is_arithmetic_v<T>)
+    if (merge == Merge::sum || merge == Merge::max)
+    {
+      into = merge == Merge::sum ? into + segment : std::max(into, segment);
+      return;
+    }
+  SDNN_REQUIRE(merge == Merge::latest, "a field that is not a number or a vector keeps the latest value");
+  into = segment;
+}
+
+} // namespace
+
+void accumulate(WorkReport &into, WorkReport const &segment)
+{
+  WorkReport::for_each_field([&](char const *, auto member, WorkReport::Merge merge)
+                             { merge_field(into.*member, segment.*member, merge); });
+}
 
 double WorkReport::dense_rate_resolution()
 {

@@ -6,7 +6,6 @@
 
 #include "../impl/Sdnn_Checksum.hpp"
 #include "../impl/Sdnn_Collectives.hpp"
-#include "../impl/Sdnn_DistributedReport.hpp"
 #include "../impl/Sdnn_ReportGather.hpp"
 #include "Sdnn_ActivationExchange.hpp"
 #include "Sdnn_NetworkShareData.hpp"
@@ -201,7 +200,7 @@ InferenceResult infer_model_parallel(int root, ExecutionSpace const &space, RowB
     infer(space, input, data.local, node, result, &work, {l - 1, l});
     double const agree_start = MPI_Wtime();
     mine.compute_seconds += agree_start - compute_start;
-    impl::accumulate(mine.node, work);
+    accumulate(mine.node, work);
     stats[num_layers + l - 1] = result.survivors.nnz();
     agree_on_live_rows(model, data.model_ranks, result.survivors, ids);
     std::swap(y, result.survivors);
