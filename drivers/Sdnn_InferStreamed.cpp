@@ -182,9 +182,9 @@ int run_infer_streamed(Options const &opts, DatasetOptions const &dataset, Infer
               dataset.check ? " and the truth" : "");
   if (!reference)
   {
-    std::printf("layers       : %.3f s loading %lld layers (reading or generating them and preparing them for the "
-                "kernels, the next window read ahead)%s\n",
-                layer_seconds, static_cast<long long>(streamed.layers_loaded),
+    std::printf("layers       : %.3f s loading %lld layers (%s, and preparing them for the kernels)%s\n", layer_seconds,
+                static_cast<long long>(streamed.layers_loaded),
+                run.radixnet ? "generating them" : "reading them, the next window's files read ahead",
                 counted > 0 ? (", " + std::to_string(counted) + " more loaded after to count their edges").c_str()
                             : "");
     report["streaming"] = to_json(streamed, layers.description(), run.why);

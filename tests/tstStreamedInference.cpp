@@ -236,3 +236,23 @@ TEST(StreamedInference, ARowRangeOfAMatrixIsItsRowBlock)
     }
   }
 }
+
+TEST(StreamedInference, RowsAppendedInAnyOrderMakeTheirMatrix)
+{
+  auto const &d = datasets()[2];
+  auto const want = sdnn::to_csr(d.inputs);
+  // The second half of the rows, then the first: to_csr puts them back in id order.
+  sdnn::RowBlock rows = sdnn::to_row_block(d.inputs, 150, 300);
+  sdnn::append_rows(rows, sdnn::to_row_block(d.inputs, 0, 150));
+  ASSERT_EQ(rows.num_rows(), 300);
+  auto const got = sdnn::to_csr(rows, 300);
+  EXPECT_EQ(got.num_rows, want.num_rows);
+  EXPECT_EQ(got.num_cols, want.num_cols);
+  EXPECT_EQ(got.row_ptr, want.row_ptr);
+  EXPECT_EQ(got.col_idx, want.col_idx);
+  EXPECT_EQ(got.values, want.values);
+  sdnn::RowBlock twice = sdnn::to_row_block(d.inputs, 0, 10);
+  sdnn::append_rows(twice, sdnn::to_row_block(d.inputs, 0, 10));
+  EXPECT_THROW(sdnn::to_csr(twice, 300), std::logic_error) << "a row given twice";
+  EXPECT_THROW(sdnn::to_csr(rows, 299), std::logic_error) << "an id beyond the rows";
+}

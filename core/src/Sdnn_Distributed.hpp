@@ -141,8 +141,9 @@ struct DistributedReport
 /// exceeds the threshold, rows migrate from overloaded to underloaded ranks (MPI_Alltoallv). Rows are independent, so
 /// the answer is bit for bit the reference's whatever the partition and the migrations.
 ///
-/// \return on `root`: the categories in global numbering (ascending); on every rank: the per-layer
-///         stats summed over the ranks. `activations` is left empty.
+/// \return on `root`: the categories in global numbering (ascending) and, when `options.node.keep_activations`, the
+///         final activations gathered from every rank (rows = the ranks' rows in all, ids in [0, that)); on every
+///         rank: the per-layer stats summed over the ranks. The other ranks' activations are empty.
 template <class ExecutionSpace>
 InferenceResult infer_distributed(MPI_Comm comm, int root, ExecutionSpace const &space, RowBlock rows,
                                   PreparedNetwork const &network, DistributedOptions const &options,

@@ -38,6 +38,14 @@ RowBlock to_row_block(HostCsc const &matrix, std::int64_t first, std::int64_t la
 /// Removes the rows without an entry (keeping the order of the others).
 void drop_empty_rows(RowBlock &rows);
 
+/// Appends the rows of `from` after those of `to` (same number of columns).
+void append_rows(RowBlock &to, RowBlock const &from);
+
+/// The matrix of `num_rows` rows whose row ids[k] is row k of `rows` (in any order) and whose other rows are empty:
+/// the activations of an inference from its surviving rows. \throws std::logic_error for an id outside
+/// [0, num_rows) or a nonempty row given twice
+HostCsr to_csr(RowBlock rows, std::int64_t num_rows);
+
 } // namespace sdnn
 
 #endif

@@ -328,8 +328,16 @@ InferenceResult infer_distributed(MPI_Comm caller, int root, ExecutionSpace cons
     }
   }
 
-  // Categories to the root, per-layer figures to everyone.
+  // Categories (and, when kept, the survivors' activations) to the root, per-layer figures to everyone.
   InferenceResult out;
+  if (options.node.keep_activations)
+  {
+    std::int64_t total_rows = mine.rows_start;
+    MPI_Allreduce(MPI_IN_PLACE, &total_rows, 1, MPI_INT64_T, MPI_SUM, comm);
+    auto const survivors = exchange_rows_on(comm, rows, std::vector<int>(rows.num_rows(), root), nullptr);
+    if (rank == root)
+      out.activations = to_csr(survivors, total_rows);
+  }
   int const count = as_count(rows.num_rows(), "categories");
   std::vector<int> counts(size), displs(size, 0);
   MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm);

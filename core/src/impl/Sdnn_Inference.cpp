@@ -110,21 +110,10 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
                           << ", the inputs have " << inputs.num_cols() << " columns");
   auto run = infer(space, to_row_block(inputs), PreparedNetwork(layers, bias), options, report);
-  // The survivors come in ascending id order: their entries are already the activations' CSR arrays.
   InferenceResult out;
   out.layers = std::move(run.layers);
-  auto &y = out.activations;
-  y.num_rows = inputs.num_rows();
-  y.num_cols = inputs.num_cols();
-  y.row_ptr.assign(y.num_rows + 1, 0);
-  auto const &survivors = run.survivors;
-  for (std::int64_t k = 0; k < survivors.num_rows(); ++k)
-    y.row_ptr[survivors.ids[k] + 1] = survivors.row_ptr[k + 1] - survivors.row_ptr[k];
-  for (std::int64_t r = 0; r < y.num_rows; ++r)
-    y.row_ptr[r + 1] += y.row_ptr[r];
-  y.col_idx = std::move(run.survivors.col_idx);
-  y.values = std::move(run.survivors.values);
-  out.categories = std::move(run.survivors.ids);
+  out.categories = run.survivors.ids;
+  out.activations = to_csr(std::move(run.survivors), inputs.num_rows());
   return out;
 }
 

@@ -69,4 +69,50 @@ void drop_empty_rows(RowBlock &rows)
   rows.values.resize(entries);
 }
 
+void append_rows(RowBlock &to, RowBlock const &from)
+{
+  SDNN_REQUIRE(to.num_cols == from.num_cols || to.num_rows() == 0,
+               "rows of " << from.num_cols << " columns appended to rows of " << to.num_cols);
+  to.num_cols = from.num_cols;
+  auto const offset = to.nnz();
+  to.ids.insert(to.ids.end(), from.ids.begin(), from.ids.end());
+  for (std::int64_t k = 1; k <= from.num_rows(); ++k)
+    to.row_ptr.push_back(offset + from.row_ptr[k]);
+  to.col_idx.insert(to.col_idx.end(), from.col_idx.begin(), from.col_idx.end());
+  to.values.insert(to.values.end(), from.values.begin(), from.values.end());
+}
+
+HostCsr to_csr(RowBlock rows, std::int64_t num_rows)
+{
+  HostCsr y;
+  y.num_rows = num_rows;
+  y.num_cols = rows.num_cols;
+  y.row_ptr.assign(num_rows + 1, 0);
+  for (std::int64_t k = 0; k < rows.num_rows(); ++k)
+  {
+    auto const id = rows.ids[k];
+    SDNN_REQUIRE(0 <= id && id < num_rows && y.row_ptr[id + 1] == 0,
+                 "row id " << id << " outside [0, " << num_rows << ") or given twice");
+    y.row_ptr[id + 1] = rows.row_ptr[k + 1] - rows.row_ptr[k];
+  }
+  for (std::int64_t r = 0; r < num_rows; ++r)
+    y.row_ptr[r + 1] += y.row_ptr[r];
+  if (std::is_sorted(rows.ids.begin(), rows.ids.end()))
+  {
+    // In id order, the rows' entries are already the matrix's.
+    y.col_idx = std::move(rows.col_idx);
+    y.values = std::move(rows.values);
+    return y;
+  }
+  y.col_idx.resize(rows.nnz());
+  y.values.resize(rows.nnz());
+  for (std::int64_t k = 0; k < rows.num_rows(); ++k)
+  {
+    auto const begin = rows.row_ptr[k], end = rows.row_ptr[k + 1];
+    std::copy(rows.col_idx.begin() + begin, rows.col_idx.begin() + end, y.col_idx.begin() + y.row_ptr[rows.ids[k]]);
+    std::copy(rows.values.begin() + begin, rows.values.begin() + end, y.values.begin() + y.row_ptr[rows.ids[k]]);
+  }
+  return y;
+}
+
 } // namespace sdnn

@@ -32,13 +32,20 @@ std::int64_t l2_cache_bytes()
 /// manager-worker 37.8 s, work-stealing 45.6 s, data 42.9 s with 64-row tiles, dense median 19-21 % of the peak
 /// -> 36-37 %; N=1024, data with 256-row tiles one bin of the dense median above 128-row tiles (~53 % of the peak
 /// instead of ~51 %); model 11.6 s with one 32768-row tile (the budget), data-then-model 9.7 s with one tile per
-/// thread, against data 1.75 s (see perf/bench_modes.sh for today's figures).
+/// thread, against data 1.75 s (see perf/bench_modes.sh for today's figures). With a 512 KiB L2, where 64 rows
+/// outgrow it from N = 4096 on, tiles of the 128 MiB budget (1875 rows: 16 per thread of 60000 inputs) took
+/// 45-52 s at N = 4096, 64-row tiles 15.4-17.3 s (manager-worker, 2 threads, 60000 images, side by side);
+/// N = 16384 on 3000 images: 4.8-5.5 s with 94-row tiles, 3.2-3.6 s with 64.
 std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t n, int threads)
 {
   constexpr std::int64_t budget_bytes = std::int64_t(128) << 20;
   std::int64_t const budget = std::max<std::int64_t>(panel_rows, budget_bytes / (4 * n));
   std::int64_t const l2_rows = l2_cache_bytes() / (8 * n);
-  std::int64_t const cache_rows = l2_rows >= 64 ? l2_rows : budget;
+  // When 64 rows of Y and Z outgrow L2 (N >= 4096 on a 512 KiB L2), 64-row tiles (fewer at N = 65536) keep them
+  // within a share of L3 of 8 MiB per thread: the weights are read once per 64 rows, 64 x 32 multiply-adds per
+  // weight, while the tile's rows stay near.
+  std::int64_t const l3_rows = std::clamp<std::int64_t>((std::int64_t(8) << 20) / (8 * n), panel_rows, 64);
+  std::int64_t const cache_rows = l2_rows >= 64 ? l2_rows : l3_rows;
   std::int64_t const per_thread = (rows + threads - 1) / threads;
   std::int64_t const tile = std::min(budget, cache_rows);
   switch (mode)

@@ -51,10 +51,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
   result.layers.resize(num_layers);
   for (int l = 0; l < num_layers; ++l)
     result.layers[l].layer = l + 1;
-  auto &y = result.activations;
-  y.num_rows = num_rows;
-  y.num_cols = n;
-  y.row_ptr.assign(num_rows + 1, 0);
+  RowBlock survivors; // of every batch, in id order
 
   std::int64_t const steps = std::max<std::int64_t>(1, plan.batches() * num_layers);
   InferenceOptions engine = options;
@@ -65,6 +62,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
     std::int64_t const batch_first = b * plan.batch_rows,
                        batch_last = std::min(num_rows, batch_first + plan.batch_rows);
     rows = to_row_block(inputs, batch_first, batch_last);
+    drop_empty_rows(rows); // never categories, even without layers
     ++out.batches;
     for (int first = 0; first < num_layers && rows.num_rows() > 0; first += plan.window_layers)
     {
@@ -111,21 +109,10 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
       }
       std::swap(rows, window_result.survivors);
     }
-    // The batch's survivors, in ascending id order: categories and activations (the batches come in row order).
-    for (std::int64_t k = 0; k < rows.num_rows(); ++k)
-    {
-      result.categories.push_back(rows.ids[k]);
-      if (options.keep_activations)
-        y.row_ptr[rows.ids[k] + 1] = rows.row_ptr[k + 1] - rows.row_ptr[k];
-    }
-    if (options.keep_activations)
-    {
-      y.col_idx.insert(y.col_idx.end(), rows.col_idx.begin(), rows.col_idx.end());
-      y.values.insert(y.values.end(), rows.values.begin(), rows.values.end());
-    }
+    append_rows(survivors, rows); // the batches come in row order
   }
-  for (std::int64_t r = 0; r < num_rows; ++r)
-    y.row_ptr[r + 1] += y.row_ptr[r];
+  result.categories = survivors.ids;
+  result.activations = to_csr(std::move(survivors), num_rows); // empty rows unless options.keep_activations
   if (options.progress)
     options.progress(steps * 1000, steps * 1000);
   return result;
