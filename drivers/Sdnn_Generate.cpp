@@ -199,13 +199,13 @@ int run_generate(int argc, char **argv, int first)
   auto const stamp =
       (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
           .string();
-  auto const stem = [](std::string path, bool binary_file)
-  { return binary_file ? path.substr(0, path.rfind('.')) + ".sdnn" : path; };
+  // The challenge's names with the extension of the format (challenge_paths picks whichever file exists).
   auto paths = challenge_paths(out, n, static_cast<int>(num_layers));
-  paths.images = stem((std::filesystem::path(out) / ("sparse-images-" + std::to_string(n) + ".tsv")).string(), binary);
-  for (int k = 1; k <= num_layers; ++k)
-    paths.layers[k - 1] =
-        stem(challenge_weights_dir(out, n) + "/n" + std::to_string(n) + "-l" + std::to_string(k) + ".tsv", binary);
+  auto const in_format = [ext = binary ? ".sdnn" : ".tsv"](std::string &path)
+  { path = std::filesystem::path(path).replace_extension(ext).string(); };
+  in_format(paths.images);
+  for (auto &layer : paths.layers)
+    in_format(layer);
   auto const complete = [&]
   {
     bool all = std::filesystem::exists(paths.images) && (!with_truth || std::filesystem::exists(paths.truth));

@@ -154,16 +154,15 @@ std::optional<StreamedRun> parse_streamed_run(Options const &opts, DatasetOption
                        "the ranks instead");
     return std::nullopt;
   }
-  if (asked.empty() && !reference)
-  {
-    // A network that does not fit is streamed rather than loaded whole (and killed by the system).
-    auto const bytes = layer_files_bytes(dataset.paths.layers, dataset.neurons, dataset.read_options);
-    if (bytes <= default_memory_limit() / 2)
-      return std::nullopt;
-    run.why = "the layer files hold " + std::to_string(bytes >> 20) + " MiB, more than half the default limit";
-  }
-  else if (asked.empty())
+  if (!asked.empty())
+    return run;
+  if (reference)
     return std::nullopt;
+  // A network that does not fit is streamed rather than loaded whole (and killed by the system).
+  auto const bytes = layer_files_bytes(dataset.paths.layers, dataset.neurons, dataset.read_options);
+  if (bytes <= default_memory_limit() / 2)
+    return std::nullopt;
+  run.why = "the layer files hold " + std::to_string(bytes >> 20) + " MiB, more than half the default limit";
   return run;
 }
 
@@ -297,12 +296,6 @@ int run_infer(int argc, char **argv, int first)
   if (help)
     return 0;
   check_same_settings(ranks, settings);
-  if (streamed)
-    return run_infer_streamed(opts, dataset, engine, reference, *streamed,
-                              opts.has("quiet")            ? 0
-                              : opts.has("progress-every") ? opts.integer("progress-every")
-                                                           : std::max<std::int64_t>(1, settings.layers / 10),
-                              opts.has("quiet"));
   engine.keep_activations = false;
   auto const n = settings.neurons;
   auto const num_layers = settings.layers;
@@ -312,6 +305,8 @@ int run_infer(int argc, char **argv, int first)
       opts.has("progress-every") ? opts.integer("progress-every") : std::max<std::int64_t>(1, num_layers / 10);
   if (quiet)
     progress_every = 0;
+  if (streamed)
+    return run_infer_streamed(opts, dataset, engine, reference, *streamed, progress_every, quiet);
 
   auto const &paths = dataset.paths;
   float const bias = dataset.bias;

@@ -29,17 +29,18 @@ public:
   explicit CountedSource(LayerSource const &inner) : nnz(inner.num_layers(), -1), m_inner(inner) {}
   std::int64_t num_neurons() const override { return m_inner.num_neurons(); }
   int num_layers() const override { return m_inner.num_layers(); }
-  HostCsc layer(int k) const override
-  {
-    auto w = m_inner.layer(k);
-    nnz[k - 1] = w.nnz();
-    return w;
-  }
   void prefetch(int k) const override { m_inner.prefetch(k); }
   std::string description() const override { return m_inner.description(); }
   mutable std::vector<std::int64_t> nnz;
 
 private:
+  HostCsc load(int k) const override
+  {
+    auto w = m_inner.layer(k);
+    nnz[k - 1] = w.nnz();
+    return w;
+  }
+
   LayerSource const &m_inner;
 };
 

@@ -21,12 +21,14 @@ class CountedLayers : public sdnn::LayersInMemory
 {
 public:
   using sdnn::LayersInMemory::LayersInMemory;
-  HostCsc layer(int k) const override
+  mutable int asked = 0;
+
+private:
+  HostCsc load(int k) const override
   {
     ++asked;
-    return sdnn::LayersInMemory::layer(k);
+    return sdnn::LayersInMemory::load(k);
   }
-  mutable int asked = 0;
 };
 
 std::vector<Dataset> const &datasets()
@@ -187,6 +189,17 @@ TEST(StreamedInference, AMissingOrWrongSizedLayerInTheStreamNamesTheFile)
                              streaming);
       },
       {"l3.tsv"});
+  // A source of any kind: its layers are checked as they come, the error names the source and the layer.
+  auto in_memory = d.layers;
+  in_memory[2] = sdnn::RadixNet(2048, 6).layer(1);
+  sdnn::test::expect_input_error(
+      [&] {
+        sdnn::infer_streamed(space, d.inputs, sdnn::LayersInMemory(in_memory), d.bias, mode(Parallelism::data),
+                             streaming);
+      },
+      {"4 layers in memory: layer 3 is 2048 x 2048, not 1024 x 1024"});
+  sdnn::test::expect_input_error([&] { sdnn::reference_inference(d.inputs, sdnn::LayersInMemory(in_memory), d.bias); },
+                                 {"layer 3 is 2048 x 2048, not 1024 x 1024"});
   std::filesystem::remove(paths[3]);
   paths[2] = paths[1];
   sdnn::test::expect_input_error(

@@ -25,12 +25,17 @@ public:
   virtual std::int64_t num_neurons() const = 0;
   /// L.
   virtual int num_layers() const = 0;
-  /// Layer k (1-based), N × N. \throws sdnn::InputError naming the file for a missing, bad or wrong-sized layer.
-  virtual HostCsc layer(int k) const = 0;
+  /// Layer k (1-based), checked to be N × N. \throws sdnn::InputError naming the file (or the source) for a missing,
+  /// bad or wrong-sized layer; std::logic_error for k outside 1..L
+  HostCsc layer(int k) const;
   /// Hint that layer k will be asked for soon (files: the system starts reading it ahead). Does nothing by default.
   virtual void prefetch(int /*k*/) const {}
   /// What the layers are, for reports ("files in DIR", "radixnet seed S").
   virtual std::string description() const = 0;
+
+protected:
+  /// Reads or makes layer k, 1 <= k <= L (layer() checks k and the size of what comes back).
+  virtual HostCsc load(int k) const = 0;
 };
 
 /// Layers already in memory (shallow copies of their Views: nothing is copied).
@@ -42,8 +47,10 @@ public:
   explicit LayersInMemory(std::vector<HostCsc> layers, std::int64_t num_neurons = 0);
   std::int64_t num_neurons() const override { return m_num_neurons; }
   int num_layers() const override { return static_cast<int>(m_layers.size()); }
-  HostCsc layer(int k) const override;
   std::string description() const override;
+
+protected:
+  HostCsc load(int k) const override;
 
 private:
   std::vector<HostCsc> m_layers;
@@ -60,7 +67,6 @@ public:
   LayerFiles(std::vector<std::string> paths, std::int64_t num_neurons, ReadOptions options = {});
   std::int64_t num_neurons() const override { return m_num_neurons; }
   int num_layers() const override { return static_cast<int>(m_paths.size()); }
-  HostCsc layer(int k) const override;
   /// Asks the system to read layer k's file (or its binary cache) ahead (posix_fadvise WILLNEED).
   void prefetch(int k) const override;
   std::string description() const override;
@@ -68,6 +74,9 @@ public:
   std::int64_t cache_hits() const { return m_cache_hits; }
   /// Text layers read so far whose binary cache was written (ReadInfo::cache_written).
   std::int64_t cache_writes() const { return m_cache_writes; }
+
+protected:
+  HostCsc load(int k) const override;
 
 private:
   std::vector<std::string> m_paths;
@@ -89,8 +98,10 @@ public:
   RadixNetLayers(std::int64_t num_neurons, int num_layers, std::uint64_t seed);
   std::int64_t num_neurons() const override { return m_net.num_neurons(); }
   int num_layers() const override { return m_num_layers; }
-  HostCsc layer(int k) const override;
   std::string description() const override;
+
+protected:
+  HostCsc load(int k) const override;
 
 private:
   RadixNet m_net;

@@ -43,11 +43,7 @@ InferenceResult reference_inference(HostCsc const &inputs, LayerSource const &la
   InferenceResult result;
   for (int l = 0; l < layers.num_layers(); ++l)
   {
-    auto const w = layers.layer(l + 1);
-    if (w.num_rows() != n || w.num_cols() != n)
-      throw InputError(layers.description() + ": layer " + std::to_string(l + 1) + " is " +
-                       std::to_string(w.num_rows()) + " x " + std::to_string(w.num_cols()) + ", the inputs have " +
-                       std::to_string(n) + " columns");
+    auto const w = layers.layer(l + 1); // checked N x N
     auto const col_ptr = w.col_ptr();
     auto const row_idx = w.row_idx();
     auto const values = w.values();

@@ -10,14 +10,24 @@
 namespace sdnn
 {
 
+HostCsc LayerSource::layer(int k) const
+{
+  SDNN_REQUIRE(k >= 1 && k <= num_layers(), "layer " << k << " of " << num_layers());
+  auto w = load(k);
+  std::int64_t const n = num_neurons();
+  if (w.num_rows() != n || w.num_cols() != n)
+    throw InputError(description() + ": layer " + std::to_string(k) + " is " + std::to_string(w.num_rows()) + " x " +
+                     std::to_string(w.num_cols()) + ", not " + std::to_string(n) + " x " + std::to_string(n));
+  return w;
+}
+
 LayersInMemory::LayersInMemory(std::vector<HostCsc> layers, std::int64_t num_neurons)
     : m_layers(std::move(layers)), m_num_neurons(m_layers.empty() ? num_neurons : m_layers.front().num_rows())
 {
 }
 
-HostCsc LayersInMemory::layer(int k) const
+HostCsc LayersInMemory::load(int k) const
 {
-  SDNN_REQUIRE(k >= 1 && k <= num_layers(), "layer " << k << " of " << num_layers());
   return m_layers[k - 1];
 }
 
@@ -32,9 +42,8 @@ LayerFiles::LayerFiles(std::vector<std::string> paths, std::int64_t num_neurons,
   SDNN_USER_REQUIRE(num_neurons > 0, "the number of neurons must be positive, got " << num_neurons);
 }
 
-HostCsc LayerFiles::layer(int k) const
+HostCsc LayerFiles::load(int k) const
 {
-  SDNN_REQUIRE(k >= 1 && k <= num_layers(), "layer " << k << " of " << num_layers());
   ReadInfo info;
   auto matrix = read_matrix(m_paths[k - 1], m_num_neurons, m_num_neurons, m_options, &info);
   m_cache_hits += info.from_cache ? 1 : 0;
@@ -72,9 +81,8 @@ RadixNetLayers::RadixNetLayers(std::int64_t num_neurons, int num_layers, std::ui
   SDNN_USER_REQUIRE(num_layers >= 0, "a network has at least 0 layers, got " << num_layers);
 }
 
-HostCsc RadixNetLayers::layer(int k) const
+HostCsc RadixNetLayers::load(int k) const
 {
-  SDNN_REQUIRE(k >= 1 && k <= m_num_layers, "layer " << k << " of " << m_num_layers);
   return m_net.layer(k);
 }
 

@@ -9,12 +9,18 @@ namespace sdnn
 
 namespace
 {
+/// Bytes of a host CSC matrix: its column offsets, row indices and values.
+std::int64_t csc_bytes(HostCsc const &m)
+{
+  return 8 * (static_cast<std::int64_t>(m.num_cols()) + 1) + 8 * m.nnz();
+}
+
 /// Bytes of a layer resident for the engine: its CSC and its preparation.
 std::int64_t resident_bytes(PreparedNetwork const &network)
 {
   std::int64_t bytes = network.prepared_bytes();
   for (auto const &w : network.layers())
-    bytes += 8 * (static_cast<std::int64_t>(w.num_cols()) + 1) + 8 * w.nnz();
+    bytes += csc_bytes(w);
   return bytes;
 }
 } // namespace
@@ -43,8 +49,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
   std::int64_t const layer_bytes =
       num_layers > 0 ? resident_bytes(PreparedNetwork(first_layer, bias)) : std::int64_t(0);
   out.layer_seconds += timer.seconds();
-  std::int64_t const input_bytes = 8 * (static_cast<std::int64_t>(inputs.num_cols()) + 1) + 8 * inputs.nnz();
-  out.plan = plan_streaming(num_rows, n, num_layers, input_bytes, layer_bytes, threads, options, streaming);
+  out.plan = plan_streaming(num_rows, n, num_layers, csc_bytes(inputs), layer_bytes, threads, options, streaming);
   StreamingPlan const &plan = out.plan;
 
   InferenceResult result;
@@ -75,11 +80,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
         if (k == 1 && !first_layer.empty())
           window.push_back(std::move(first_layer.front()));
         else
-          window.push_back(layers.layer(k));
-        if (window.back().num_rows() != n || window.back().num_cols() != n)
-          throw InputError(layers.description() + ": layer " + std::to_string(k) + " is " +
-                           std::to_string(window.back().num_rows()) + " x " + std::to_string(window.back().num_cols()) +
-                           ", layer 1 is " + std::to_string(n) + " x " + std::to_string(n));
+          window.push_back(layers.layer(k)); // checked N x N
         out.layer_nnz[k - 1] = window.back().nnz();
         ++out.layers_loaded;
       }
