@@ -201,8 +201,7 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
   if (given("images"))
     dataset.paths.images = opts.str("images");
   if (opts.has("weights-dir"))
-    for (int k = 1; k <= num_layers; ++k)
-      dataset.paths.layers[k - 1] = challenge_layer_path(opts.str("weights-dir"), dataset.neurons, k);
+    dataset.paths.layers = challenge_layer_paths(opts.str("weights-dir"), dataset.neurons, num_layers);
   if (given("truth"))
     dataset.paths.truth = opts.str("truth");
   dataset.check = opts.declared("no-check") && !opts.has("no-check");
@@ -210,6 +209,15 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
   dataset.read_options.use_cache = !opts.has("no-cache");
   dataset.read_options.cache_dir = opts.str("cache-dir");
   return dataset;
+}
+
+void require_layer_files(ChallengePaths const &paths)
+{
+  auto const num_layers = paths.layers.size();
+  for (std::size_t k = 0; k < num_layers; ++k)
+    SDNN_USER_REQUIRE(std::filesystem::exists(paths.layers[k]), paths.layers[k]
+                                                                    << ": cannot open file: no such layer file (layer "
+                                                                    << k + 1 << " of " << num_layers << ")");
 }
 
 DatasetInputs read_dataset_inputs(DatasetOptions const &dataset,

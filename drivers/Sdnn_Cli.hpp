@@ -97,6 +97,10 @@ float bias_option(Options const &opts, std::string const &command);
 /// sdnn::InputError when N has no challenge bias and --bias is absent.
 DatasetOptions parse_dataset_options(Options const &opts, std::string const &command);
 
+/// Checks that every layer file exists before anything is read: a missing layer is named at once rather than after
+/// the images and the layers before it. \throws sdnn::InputError naming the first missing file and its layer
+void require_layer_files(ChallengePaths const &paths);
+
 /// Tallies what read_matrix() did over a dataset's files (binary-cache hits and writes) and passes its
 /// notes (why a cache was not used) to `progress`.
 struct CacheTally

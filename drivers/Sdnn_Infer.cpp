@@ -291,11 +291,17 @@ int run_infer(int argc, char **argv, int first)
           network_partition_file = opts.str("network-partition");
         settings.network_partitioner = partitioner ? static_cast<std::int64_t>(network_partitioner) : -1;
         check_threads_option(opts, "sdnn infer");
-        streamed = parse_streamed_run(opts, dataset, ranks.size, reference);
       });
   if (help)
     return 0;
   check_same_settings(ranks, settings);
+  ranks.run(
+      [&]
+      {
+        if (!opts.has("network")) // else the generator makes the layers
+          require_layer_files(dataset.paths);
+        streamed = parse_streamed_run(opts, dataset, ranks.size, reference);
+      });
   engine.keep_activations = false;
   auto const n = settings.neurons;
   auto const num_layers = settings.layers;

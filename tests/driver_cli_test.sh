@@ -448,7 +448,13 @@ rm "$D2/neuron1024/n1024-l7.tsv"
 run "$SDNN" infer --dataset "$D2" --layers 12 --quiet
 expect_rc 2
 expect_err_lines 1
-expect_err "$D2/neuron1024/n1024-l7"
+expect_err "$D2/neuron1024/n1024-l7.* \\(layer 7 of 12\\)"
+
+check "--layers far beyond the files exits 2 at once naming the first missing layer (not after the images)"
+run "$SDNN" infer --dataset "$D" --layers 212199 --images "$WORK/no-such-images.tsv" --quiet
+expect_rc 2
+expect_err_lines 1
+expect_err "$D/neuron1024/n1024-l13\\.tsv: .*layer 13 of 212199"
 
 check "--neurons 4096 against the 1024 dataset exits 2"
 run "$SDNN" "${INFER[@]}" --neurons 4096
@@ -461,7 +467,8 @@ expect_rc 2
 expect_err 'sdnn: error: '
 
 check "--neurons 256 against the 1024 images exits 2 (index beyond the dimension)"
-run "$SDNN" "${INFER[@]}" --neurons 256 --bias -0.3 --images "$IMAGES" --no-cache
+# The generator's 256-neuron layers, so that the images are what is read first (layer files are checked before).
+run "$SDNN" "${INFER[@]}" --neurons 256 --bias -0.3 --images "$IMAGES" --no-cache --network radixnet
 expect_rc 2
 expect_err_lines 1
 expect_err "$IMAGES:[0-9]+:"

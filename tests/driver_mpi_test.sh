@@ -2,7 +2,7 @@
 # The driver under mpirun as users run it on a cluster: every mode passes the check on 2 and 4
 # ranks (block and hashed partitions, with and without rebalancing), model-parallel and 2D inference
 # (--model-ranks, every network partitioner), `generate` under mpirun, and
-# the bad situations: a rank that cannot read its layer file, ranks that disagree on N or L, more
+# the bad situations: a missing or malformed layer file, ranks that disagree on N or L, more
 # ranks than input rows. Each must end with a clear error on every rank and a non-zero exit,
 # never a hang (every mpirun runs under `timeout`).
 #
@@ -184,12 +184,12 @@ check "the reference under mpirun runs on rank 0"
 mpi 2 infer --dataset "$DATA" --layers 6 --mode reference --threads 1 --quiet
 expect_pass
 
-check "a rank that cannot read its layer file"
+check "a missing layer file ends every rank before anything is read"
 BROKEN="$WORK/broken"
 cp -r "$DATA" "$BROKEN"
-rm "$BROKEN/neuron1024/n1024-l2.tsv" # layer 2 is read by rank 1
+rm "$BROKEN/neuron1024/n1024-l2.tsv"
 mpi 2 infer --dataset "$BROKEN" --layers 6 --threads 1 --no-cache --quiet
-expect_error_on_every_rank 2 "rank 1: .*n1024-l2"
+expect_error_on_every_rank 2 "n1024-l2\.tsv: .*\(layer 2 of 6\)"
 
 check "a malformed layer file names the file and line on every rank"
 printf '1\t2\t0.5\n1\tx\t1\n' >"$BROKEN/neuron1024/n1024-l2.tsv"

@@ -198,6 +198,34 @@ TEST(IO, CategoriesEmptyFileGivesEmptyList)
 }
 
 // ---------------------------------------------------------------------------------------------
+// The challenge's file names
+
+TEST(IO, ChallengeLayerPathsTakeTheFormatThatExistsForEachLayer)
+{
+  TempDir dir;
+  dir.write("n16-l1.tsv", "");
+  dir.write("n16-l2.mtx", "");
+  dir.write("n16-l3.sdnn", "");
+  dir.write("n16-l4.mtx", "");
+  dir.write("n16-l4.tsv", ""); // .tsv first
+  auto const paths = sdnn::challenge_layer_paths(dir.path().string(), 16, 5);
+  ASSERT_EQ(paths.size(), 5u);
+  std::vector<std::string> const expected{dir.file("n16-l1.tsv"), dir.file("n16-l2.mtx"), dir.file("n16-l3.sdnn"),
+                                          dir.file("n16-l4.tsv"), dir.file("n16-l5.tsv")}; // l5 absent: .tsv
+  EXPECT_EQ(paths, expected);
+  for (int k = 1; k <= 5; ++k)
+    EXPECT_EQ(paths[k - 1], sdnn::challenge_layer_path(dir.path().string(), 16, k)) << "layer " << k;
+}
+
+TEST(IO, ChallengeLayerPathsOfAMissingDirectoryAreTheTsvNames)
+{
+  TempDir dir;
+  auto const missing = dir.file("absent");
+  auto const paths = sdnn::challenge_layer_paths(missing, 1024, 2);
+  EXPECT_EQ(paths, (std::vector<std::string>{dir.file("absent/n1024-l1.tsv"), dir.file("absent/n1024-l2.tsv")}));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writers: exact text and round trips through the readers
 
 TEST(IO, WriteChallengeLayerExactFormat)

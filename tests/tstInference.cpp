@@ -340,10 +340,17 @@ TEST(Inference, WorkStealingStealsFromTheStraggler)
   InferenceOptions options;
   options.parallelism = Parallelism::work_stealing;
   options.tile_rows = 8;
-  sdnn::WorkReport report;
-  sdnn::test::expect_same_result(sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report), expected,
-                                 "work-stealing on a straggler");
-  EXPECT_GE(report.steals, 1);
+  // Stealing needs the other threads to run while part 0 still has tiles queued: on a loaded machine the system
+  // may not schedule them at all during one run, so a few runs are allowed (each must be exact).
+  std::int64_t steals = 0;
+  for (int attempt = 1; attempt <= 5 && steals == 0; ++attempt)
+  {
+    sdnn::WorkReport report;
+    sdnn::test::expect_same_result(sdnn::infer(space, inputs, deep.layers, deep.bias, options, &report), expected,
+                                   "work-stealing on a straggler, run " + std::to_string(attempt));
+    steals = report.steals;
+  }
+  EXPECT_GE(steals, 1);
 }
 
 TEST(Inference, DataThenModelRecruitsThreadsWithoutTilesFromTheFirstLayer)

@@ -34,6 +34,11 @@ std::string challenge_weights_dir(std::string const &dir, std::int64_t num_neuro
 /// Path of layer k (1-based) in a weights directory: `n{N}-l{k}.tsv`, else `.mtx`, else `.sdnn`.
 std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer);
 
+/// Paths of layers 1..L in a weights directory, each as challenge_layer_path() would name it, from one listing of the
+/// directory (a directory that cannot be listed gives the `.tsv` names).
+std::vector<std::string> challenge_layer_paths(std::string const &weights_dir, std::int64_t num_neurons,
+                                               int num_layers);
+
 /// A sparse DNN: L layers of N × N weights and one bias for every neuron.
 struct Network
 {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <unordered_set>
 
 namespace sdnn
 {
@@ -14,10 +15,12 @@ std::string challenge_weights_dir(std::string const &dir, std::int64_t num_neuro
 
 namespace
 {
+char const *const matrix_extensions[] = {".tsv", ".mtx", ".sdnn"};
+
 /// `stem` with the first of .tsv, .mtx, .sdnn that exists (.tsv when none does: the reader reports it missing).
 std::string existing_matrix_file(std::filesystem::path const &stem)
 {
-  for (char const *extension : {".tsv", ".mtx", ".sdnn"})
+  for (char const *extension : matrix_extensions)
   {
     auto candidate = stem;
     candidate += extension;
@@ -26,12 +29,38 @@ std::string existing_matrix_file(std::filesystem::path const &stem)
   }
   return stem.string() + ".tsv";
 }
+
+std::string layer_stem(std::int64_t num_neurons, int layer)
+{
+  return "n" + std::to_string(num_neurons) + "-l" + std::to_string(layer);
+}
 } // namespace
 
 std::string challenge_layer_path(std::string const &weights_dir, std::int64_t num_neurons, int layer)
 {
-  return existing_matrix_file(std::filesystem::path(weights_dir) /
-                              ("n" + std::to_string(num_neurons) + "-l" + std::to_string(layer)));
+  return existing_matrix_file(std::filesystem::path(weights_dir) / layer_stem(num_neurons, layer));
+}
+
+std::vector<std::string> challenge_layer_paths(std::string const &weights_dir, std::int64_t num_neurons, int num_layers)
+{
+  // One listing of the directory instead of a lookup per layer and extension: L is up to 1920, and a mistyped
+  // --layers must not cost millions of system calls before the first missing file is named.
+  std::unordered_set<std::string> names;
+  std::error_code error;
+  for (auto const &entry : std::filesystem::directory_iterator(weights_dir, error))
+    names.insert(entry.path().filename().string());
+  auto const directory = (std::filesystem::path(weights_dir) / "").string(); // with its separator
+  std::vector<std::string> paths;
+  paths.reserve(static_cast<std::size_t>(std::max(num_layers, 0)));
+  for (int k = 1; k <= num_layers; ++k)
+  {
+    auto const stem = layer_stem(num_neurons, k);
+    auto const found =
+        std::find_if(std::begin(matrix_extensions), std::end(matrix_extensions),
+                     [&](char const *extension) { return !names.empty() && names.count(stem + extension) > 0; });
+    paths.push_back(directory + stem + (found != std::end(matrix_extensions) ? *found : ".tsv"));
+  }
+  return paths;
 }
 
 ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons, int num_layers)
@@ -42,9 +71,7 @@ ChallengePaths challenge_paths(std::string const &dir, std::int64_t num_neurons,
   paths.truth =
       (base / ("neuron" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) + "-categories.tsv"))
           .string();
-  auto const weights = challenge_weights_dir(dir, num_neurons);
-  for (int k = 1; k <= num_layers; ++k)
-    paths.layers.push_back(challenge_layer_path(weights, num_neurons, k));
+  paths.layers = challenge_layer_paths(challenge_weights_dir(dir, num_neurons), num_neurons, num_layers);
   return paths;
 }
 
