@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Obtain everything sdnn needs on a Debian 12 machine, and build Kokkos 3.4.1 (OpenMP and Threads
-# backends) from Debian's trilinos source package.
+# backends; openmp-tsan: OpenMP with Clang, LLVM's OpenMP runtime and ThreadSanitizer) from Debian's
+# trilinos source package.
 #
-# Usage: scripts/bootstrap-deps.sh [--backends "openmp threads"] [--no-apt]
+# Usage: scripts/bootstrap-deps.sh [--backends "openmp threads openmp-tsan"] [--no-apt]
 #
 # Prefixes are cached outside the checkout in $SDNN_DEPS_DIR (default ~/.cache/sdnn-deps), keyed by
 # version, backend and options; a second run finds them and does nothing. On exit it prints the
@@ -32,7 +33,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- Debian packages ------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build dpkg-dev xz-utils libopenmpi-dev openmpi-bin
           zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist python3 doxygen
-          libgraphblas-dev gnuplot-nox libtrilinos-zoltan-dev libptscotch-dev clang libclang-rt-14-dev)
+          libgraphblas-dev gnuplot-nox libtrilinos-zoltan-dev libptscotch-dev clang libclang-rt-14-dev
+          libomp-14-dev)
 if [ "$do_apt" = 1 ]; then
   missing=()
   for p in "${packages[@]}"; do
@@ -93,18 +95,22 @@ if [ "$all_cached" = 0 ]; then
   for b in $backends; do
     prefix="$(kokkos_prefix "$b")"
     stamp_ok "$prefix" && continue
+    compiler=()
     case "$b" in
-      openmp) opt=-DKokkos_ENABLE_OPENMP=ON ;;
-      threads) opt=-DKokkos_ENABLE_PTHREAD=ON ;;   # Kokkos 3.4's name for the Threads backend
-      serial) opt= ;;
-      *) log "error: unknown backend '$b' (openmp, threads, serial)"; exit 2 ;;
+      openmp) opt=(-DKokkos_ENABLE_OPENMP=ON) ;;
+      threads) opt=(-DKokkos_ENABLE_PTHREAD=ON) ;;   # Kokkos 3.4's name for the Threads backend
+      serial) opt=() ;;
+      # Kokkos instrumented too: its OpenMP backend's own spin-waits are then seen by TSan.
+      openmp-tsan) opt=(-DKokkos_ENABLE_OPENMP=ON "-DCMAKE_CXX_FLAGS=-fsanitize=thread -g")
+                   compiler=(-DCMAKE_CXX_COMPILER=clang++) ;;
+      *) log "error: unknown backend '$b' (openmp, threads, serial, openmp-tsan)"; exit 2 ;;
     esac
     build="$deps_dir/build/kokkos-$b"
     rm -rf "$build" "$prefix"; mkdir -p "$build"
     log "building Kokkos $kokkos_version ($b) into $prefix"
     cmake -S "$src_dir/kokkos" -B "$build/kokkos" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_CXX_STANDARD=17 -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-      -DKokkos_ENABLE_SERIAL=ON $opt >"$build.kokkos.log" 2>&1 ||
+      -DKokkos_ENABLE_SERIAL=ON "${compiler[@]}" "${opt[@]}" >"$build.kokkos.log" 2>&1 ||
       { tail -30 "$build.kokkos.log" >&2; exit 1; }
     grep "Kokkos Backends" "$build.kokkos.log" >&2 || true
     cmake --build "$build/kokkos" -j "$jobs" >>"$build.kokkos.log" 2>&1 &&

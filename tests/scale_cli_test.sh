@@ -31,7 +31,8 @@ expect_rc 0
 survivors=$(wc -l <"$D/neuron16384-l120-categories.tsv")
 [[ $survivors -ge 20 && $survivors -lt 200 ]] || fail "$survivors of 200 images survive: the check would be weak"
 
-INFER=(infer --dataset "$D" --neurons 16384 --layers 120 --network radixnet --quiet)
+# Two threads whatever the backend defaults to (the plan counts a workspace per thread).
+INFER=(infer --dataset "$D" --neurons 16384 --layers 120 --network radixnet --threads 2 --quiet)
 check "infer 16384 x 120 in 60 windows of 2 layers x 2 batches (the limit's plan) matches the reference"
 run "$SDNN" "${INFER[@]}" --memory-limit 200M --categories-out "$WORK/planned.cat"
 expect_rc 0

@@ -435,7 +435,7 @@ TEST(Inference, EmptyInputsAndNoLayers)
     auto const none = sdnn::infer(space, empty, d.layers, d.bias, options);
     EXPECT_TRUE(none.categories.empty()) << sdnn::name(mode);
     sdnn::test::expect_same_result(sdnn::infer(space, d.inputs, {}, d.bias, options),
-                                   sdnn::reference_inference(d.inputs, {}, d.bias),
+                                   sdnn::reference_inference(d.inputs, std::vector<sdnn::HostCsc>{}, d.bias),
                                    sdnn::name(mode) + " without layers");
   }
 }

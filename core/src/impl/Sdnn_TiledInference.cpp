@@ -93,6 +93,8 @@ void TiledInference::result(RowInferenceResult &out, WorkReport *report) const
   if (report)
   {
     *report = m_counters;
+    report->dense_seconds = static_cast<double>(m_dense_nanoseconds) * 1e-9;
+    report->sync_seconds = static_cast<double>(m_sync_nanoseconds) * 1e-9;
     report->tiles = m_num_tiles;
     report->tile_rows = m_tile_rows;
   }

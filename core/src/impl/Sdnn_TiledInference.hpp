@@ -150,7 +150,7 @@ public:
     std::int64_t const macs = ws.dense_columns(w, w.balanced_position(m_n, k, pieces),
                                                w.balanced_position(m_n, k + 1, pieces), c, m_bias, m_options.ymax);
     double const seconds = timer.seconds();
-    Kokkos::atomic_add(&m_counters.dense_seconds, seconds);
+    Kokkos::atomic_add(&m_dense_nanoseconds, nanoseconds(seconds));
     Kokkos::atomic_add(&m_counters.dense_multiply_adds, macs);
     if (macs > 0)
       Kokkos::atomic_add(
@@ -198,7 +198,7 @@ public:
   }
   LayerCounters layer_counters() { return {m_active.data(), m_nnz.data()}; }
   /// Books `seconds` a thread waited for the others of its team (the model mode's barriers).
-  void count_sync(double seconds) { Kokkos::atomic_add(&m_counters.sync_seconds, seconds); }
+  void count_sync(double seconds) { Kokkos::atomic_add(&m_sync_nanoseconds, nanoseconds(seconds)); }
   /// Books `helpers` threads recruited by part p (data-then-model: one part per thread).
   void count_recruitment(int p, int helpers)
   {
@@ -236,6 +236,12 @@ private:
   std::vector<std::int64_t> m_nnz;
   std::vector<TileOutput> m_outputs;
   WorkReport m_counters; // the counters of the report (steps, dense kernel, steals), added to atomically
+  // The report's dense_seconds and sync_seconds, summed as integers: Kokkos 3.4 adds doubles atomically with a
+  // compare-and-swap loop that first reads the old value plainly (a race to ThreadSanitizer), integers with the
+  // processor's own atomic add.
+  std::int64_t m_dense_nanoseconds = 0;
+  std::int64_t m_sync_nanoseconds = 0;
+  static std::int64_t nanoseconds(double seconds) { return static_cast<std::int64_t>(seconds * 1e9 + 0.5); }
   ProgressReporter m_progress;
 };
 
