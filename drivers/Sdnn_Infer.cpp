@@ -493,7 +493,8 @@ int run_infer(int argc, char **argv, int first)
     {
       distributed_options.node = engine;
       result = infer_distributed(ranks.comm, 0, Kokkos::DefaultHostExecutionSpace(), std::move(local),
-                                 PreparedNetwork(network.layers, network.bias), distributed_options, &distributed);
+                                 PreparedNetwork(network.layers, network.bias, NeuronOrder::clustered),
+                                 distributed_options, &distributed);
       work = distributed.ranks[0].work;
     }
     else

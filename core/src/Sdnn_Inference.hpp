@@ -123,7 +123,8 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
            InferenceOptions const &options, RowInferenceResult &result, WorkReport *report = nullptr,
            LayerRange range = {});
 
-/// infer() on a whole matrix of inputs: the rows of `inputs` (ids 0..rows-1) through `layers` prepared on the spot.
+/// infer() on a whole matrix of inputs: the rows of `inputs` (ids 0..rows-1) through `layers` prepared on the spot
+/// (NeuronOrder::clustered).
 /// The categories are the rows left with a nonzero, the activations (when kept) in the inputs' row numbering.
 ///
 /// \param space host execution space; all its threads take part

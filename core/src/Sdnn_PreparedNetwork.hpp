@@ -15,6 +15,20 @@
 namespace sdnn
 {
 
+/// How the engine numbers the neurons between two layers of a PreparedNetwork.
+enum class NeuronOrder
+{
+  /// As the layers number them.
+  as_given,
+  /// Renumbered between every two layers so that the rows each block of columns of the next layer reads are
+  /// adjacent in the tiles (RadiX-Net layers: a column's rows become one run instead of 32 scattered ones), which
+  /// keeps the dense kernel in cache at large N. The inputs (before layer 1) and the outputs (after layer L) keep
+  /// the given numbering, and every sum runs in the same order: the same answer, bit for bit. Only the activations
+  /// a segment (LayerRange) ends with inside the network are in the renumbered order, which the next segment of the
+  /// same network expects.
+  clustered
+};
+
 /// Layers W_1..W_L (each N × N, CSC) and their bias, prepared for infer() with the kernels of one instruction set.
 /// Copies are cheap and share the prepared data (the layers' Views are shared, not copied).
 class PreparedNetwork
@@ -23,10 +37,11 @@ public:
   /// Prepares `layers` for the kernels of the active instruction set (active_instruction_set()).
   /// \param layers W_1..W_L, each N × N (the same N)
   /// \param bias added to every nonzero of Y·W_l
+  /// \param order how the engine numbers the neurons between layers
   /// \throws std::logic_error if a layer is not square, the layers disagree on N, or a weight or the bias is not
   ///         finite (NaN or infinite weights would make the dense and sparse kernels disagree: one multiplies
   ///         them by the zeros of Y, the other skips them)
-  PreparedNetwork(std::vector<HostCsc> layers, float bias);
+  PreparedNetwork(std::vector<HostCsc> layers, float bias, NeuronOrder order = NeuronOrder::as_given);
 
   /// Number of layers L.
   int num_layers() const;
@@ -36,9 +51,12 @@ public:
   float bias() const;
   /// W_1..W_L as given.
   std::vector<HostCsc> const &layers() const;
+  /// How the engine numbers the neurons between layers.
+  NeuronOrder neuron_order() const;
   /// The instruction set the network was prepared for: the one its inferences run.
   InstructionSet instruction_set() const;
-  /// Bytes held by the preparation (beyond the layers themselves).
+  /// Bytes held by the preparation (beyond the layers themselves): the column groups and, clustered, the
+  /// renumbered layers.
   std::int64_t prepared_bytes() const;
 
   /// What the engine reads (defined by the library; opaque here).

@@ -109,7 +109,7 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
     SDNN_REQUIRE(layers[l].num_rows() == inputs.num_cols() && layers[l].num_cols() == inputs.num_cols(),
                  "layer " << l + 1 << " is " << layers[l].num_rows() << " x " << layers[l].num_cols()
                           << ", the inputs have " << inputs.num_cols() << " columns");
-  auto run = infer(space, to_row_block(inputs), PreparedNetwork(layers, bias), options, report);
+  auto run = infer(space, to_row_block(inputs), PreparedNetwork(layers, bias, NeuronOrder::clustered), options, report);
   InferenceResult out;
   out.layers = std::move(run.layers);
   out.categories = run.survivors.ids;

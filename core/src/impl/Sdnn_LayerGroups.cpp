@@ -1,37 +1,44 @@
 #include "Sdnn_LayerGroups.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace sdnn::impl
 {
 
-LayerGroups::LayerGroups(HostCsc const &w, int block_columns) : m_block_columns(block_columns)
+std::vector<std::int32_t> columns_grouped_by_pattern(HostCsc const &w, std::vector<std::int64_t> &group_begin)
 {
-  SDNN_REQUIRE(block_columns >= 1, "blocks of " << block_columns << " columns");
   std::int64_t const n = w.num_cols();
   auto const col_ptr = w.col_ptr().data();
   auto const row_idx = w.row_idx().data();
-  auto const values = w.values().data();
-  // Columns sorted by (pattern hash, pattern, column): equal patterns become adjacent runs.
+  // Columns sorted by (smallest row, pattern hash, pattern, column): equal patterns become adjacent runs.
   std::vector<std::uint64_t> hash(n);
+  std::vector<std::int32_t> lowest(n);
   for (std::int64_t j = 0; j < n; ++j)
   {
     std::uint64_t h = 0xcbf29ce484222325ull ^ static_cast<std::uint64_t>(col_ptr[j + 1] - col_ptr[j]);
+    std::int32_t low = std::numeric_limits<std::int32_t>::max();
     for (auto k = col_ptr[j]; k < col_ptr[j + 1]; ++k)
+    {
       h = (h ^ static_cast<std::uint32_t>(row_idx[k])) * 0x100000001b3ull;
+      low = std::min(low, row_idx[k]);
+    }
     hash[j] = h;
+    lowest[j] = low;
   }
   auto same_pattern = [&](std::int32_t a, std::int32_t b)
   {
     return col_ptr[a + 1] - col_ptr[a] == col_ptr[b + 1] - col_ptr[b] &&
            std::equal(row_idx + col_ptr[a], row_idx + col_ptr[a + 1], row_idx + col_ptr[b]);
   };
-  m_order.resize(n);
+  std::vector<std::int32_t> order(n);
   for (std::int64_t j = 0; j < n; ++j)
-    m_order[j] = static_cast<std::int32_t>(j);
-  std::sort(m_order.begin(), m_order.end(),
+    order[j] = static_cast<std::int32_t>(j);
+  std::sort(order.begin(), order.end(),
             [&](std::int32_t a, std::int32_t b)
             {
+              if (lowest[a] != lowest[b])
+                return lowest[a] < lowest[b];
               if (hash[a] != hash[b])
                 return hash[a] < hash[b];
               if (!same_pattern(a, b))
@@ -39,17 +46,30 @@ LayerGroups::LayerGroups(HostCsc const &w, int block_columns) : m_block_columns(
                                                     row_idx + col_ptr[b], row_idx + col_ptr[b + 1]);
               return a < b;
             });
+  group_begin.clear();
+  for (std::int64_t p = 0; p < n; ++p)
+    if (p == 0 || !same_pattern(order[p - 1], order[p]))
+      group_begin.push_back(p);
+  group_begin.push_back(n);
+  return order;
+}
+
+LayerGroups::LayerGroups(HostCsc const &w, int block_columns) : m_block_columns(block_columns)
+{
+  SDNN_REQUIRE(block_columns >= 1, "blocks of " << block_columns << " columns");
+  std::int64_t const n = w.num_cols();
+  auto const col_ptr = w.col_ptr().data();
+  auto const values = w.values().data();
+  std::vector<std::int64_t> group_begin;
+  m_order = columns_grouped_by_pattern(w, group_begin);
+  m_num_groups = static_cast<std::int64_t>(group_begin.size()) - 1;
   std::vector<std::int32_t> group_end(n); // one past the last position of p's group
   std::int64_t widest = 0;
-  for (std::int64_t p = 0; p < n;)
+  for (std::int64_t g = 0; g < m_num_groups; ++g)
   {
-    std::int64_t e = p + 1;
-    while (e < n && same_pattern(m_order[p], m_order[e]))
-      ++e;
-    std::fill(group_end.begin() + p, group_end.begin() + e, static_cast<std::int32_t>(e));
-    widest = std::max(widest, e - p);
-    ++m_num_groups;
-    p = e;
+    std::fill(group_end.begin() + group_begin[g], group_end.begin() + group_begin[g + 1],
+              static_cast<std::int32_t>(group_begin[g + 1]));
+    widest = std::max(widest, group_begin[g + 1] - group_begin[g]);
   }
   if (widest < 2)
   {

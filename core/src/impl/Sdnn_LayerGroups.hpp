@@ -18,7 +18,7 @@ struct ColumnBlock
   int width;                ///< columns in the block
   std::int32_t const *cols; ///< the block's columns cols[0, width), or null: columns first_col + [0, width)
   std::int64_t first_col;   ///< see cols
-  std::int32_t const *rows; ///< their common rows, ascending, rows[0, length)
+  std::int32_t const *rows; ///< their common rows, in the layer's entry order, rows[0, length)
   std::int64_t length;      ///< entries per column
   float const *values;      ///< W(rows[k], cols[c]) = values[k·stride + c]
   std::int64_t stride;      ///< see values
@@ -88,6 +88,12 @@ struct LayerPointers
   static std::int64_t column(ColumnBlock const &b, int c) { return b.cols ? b.cols[c] : b.first_col + c; }
 };
 
+/// The columns of `w` in an order where the columns of each row pattern are adjacent (ascending), the patterns by
+/// their smallest row (then by a hash of the pattern: the order the dense kernel walks them, which keeps the Y rows
+/// it loads near the last ones when the neurons are clustered). `group_begin` receives the first position of every
+/// group, then N.
+std::vector<std::int32_t> columns_grouped_by_pattern(HostCsc const &w, std::vector<std::int64_t> &group_begin);
+
 /// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
 /// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
 /// each Y row once for a whole block of columns, and lays out the blocks the dense kernel runs (BlockRecord). Holds
@@ -96,9 +102,9 @@ class LayerGroups
 {
 public:
   LayerGroups() = default;
-  /// Groups `w` (CSC, columns sorted) in blocks of at most `block_columns` columns (the width of the dense kernel
-  /// that will run them: KernelSet::block_columns). Layers without any group of two or more columns are left
-  /// ungrouped.
+  /// Groups `w` (CSC; the rows of a column in any order, the same order in columns of one pattern) in blocks of at most
+  /// `block_columns` columns (the width of the dense kernel that will run them: KernelSet::block_columns). Layers
+  /// without any group of two or more columns are left ungrouped.
   LayerGroups(HostCsc const &w, int block_columns);
   /// Pointers into `w` and into this grouping (valid while both live).
   LayerPointers pointers(HostCsc const &w) const;

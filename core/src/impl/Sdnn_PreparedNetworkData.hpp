@@ -16,12 +16,16 @@ namespace sdnn
 
 struct PreparedNetwork::Prepared
 {
-  std::vector<HostCsc> layers;
+  std::vector<HostCsc> layers; // as given
+  NeuronOrder order = NeuronOrder::as_given;
+  // The layers the engine runs: `layers` renumbered when clustered (the rows of a column in their given order,
+  // so not ascending), else the same Views.
+  std::vector<HostCsc> engine_layers;
   float bias = 0.0f;
   std::int64_t num_neurons = 0;
   impl::KernelSet const *kernels = nullptr;  // the set the groups were built for
   std::vector<impl::LayerGroups> groups;     // one per layer
-  std::vector<impl::LayerPointers> pointers; // one per layer, into `layers` and `groups`
+  std::vector<impl::LayerPointers> pointers; // one per layer, into `engine_layers` and `groups`
 };
 
 } // namespace sdnn

@@ -47,7 +47,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
   if (num_layers > 0)
     first_layer.push_back(layers.layer(1));
   std::int64_t const layer_bytes =
-      num_layers > 0 ? resident_bytes(PreparedNetwork(first_layer, bias)) : std::int64_t(0);
+      num_layers > 0 ? resident_bytes(PreparedNetwork(first_layer, bias, NeuronOrder::clustered)) : std::int64_t(0);
   out.layer_seconds += timer.seconds();
   out.plan = plan_streaming(num_rows, n, num_layers, csc_bytes(inputs), layer_bytes, threads, options, streaming);
   StreamingPlan const &plan = out.plan;
@@ -85,7 +85,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
         ++out.layers_loaded;
       }
       first_layer.clear();
-      PreparedNetwork const network(std::move(window), bias);
+      PreparedNetwork const network(std::move(window), bias, NeuronOrder::clustered);
       for (int k = last + 1; k <= std::min(num_layers, last + plan.window_layers); ++k)
         layers.prefetch(k);
       out.layer_seconds += timer.seconds();
