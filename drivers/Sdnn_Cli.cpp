@@ -364,8 +364,9 @@ void add_engine_options(Options &opts, std::string const &more_modes)
   opts.add("tile-rows", "R",
            "input rows per tile (default: one tile for model, one per thread for data and\n"
            "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
-           "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more:\n"
-           "256 rows at N=1024 and 64 at N=4096 with a 2 MiB L2)");
+           "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more\n"
+           "(256 rows at N=1024 with a 2 MiB L2), else 8 MiB of L3 per thread up to 256 rows\n"
+           "(256 at N=4096, 64 at 16384, 16 at 65536))");
   opts.add("recruit", "STRATEGY", "data-then-model: " + joined_names(all_recruitments()), "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");
