@@ -578,6 +578,51 @@ TEST(LayerGroups, RadixNetColumnsShareRowPatternsInGroupsOfSixteen)
   EXPECT_EQ(seen, std::vector<int>(1024, 1));
 }
 
+TEST(LayerGroups, GroupOfOneWeightStoresOneRowOfIt)
+{
+  // Columns 0-2 share rows {0, 2} with the weight 0.25 everywhere; columns 3-4 share rows {1, 3} with different
+  // weights; column 5 holds row 1 alone (one weight).
+  sdnn::Triplets t;
+  auto add = [&](std::int32_t r, std::int32_t c, float v)
+  {
+    t.rows.push_back(r);
+    t.cols.push_back(c);
+    t.values.push_back(v);
+  };
+  for (std::int32_t j = 0; j < 3; ++j)
+    for (std::int32_t r : {0, 2})
+      add(r, j, 0.25f);
+  add(1, 3, 0.5f);
+  add(3, 3, 0.75f);
+  add(1, 4, 1.5f);
+  add(3, 4, 1.75f);
+  add(1, 5, 2.0f);
+  HostCsc const w = sdnn::csc_from_triplets(4, 6, t);
+  sdnn::impl::LayerGroups const groups(w, 8);
+  EXPECT_EQ(groups.num_groups(), 3);
+  auto const p = groups.pointers(w);
+  ASSERT_NE(p.order, nullptr);
+  std::vector<int> seen(6, 0);
+  for (std::int64_t pos = 0; pos < 6;)
+  {
+    auto const block = p.block(pos, 6, 8);
+    auto const first = sdnn::impl::LayerPointers::column(block, 0);
+    bool const uniform = first != 3 && first != 4; // a lone entry is a group of one weight too
+    EXPECT_EQ(block.stride, uniform ? 0 : block.width) << "position " << pos;
+    for (int c = 0; c < block.width; ++c)
+    {
+      auto const j = sdnn::impl::LayerPointers::column(block, c);
+      ++seen[j];
+      for (std::int64_t k = 0; k < block.length; ++k)
+        EXPECT_EQ(block.values[k * block.stride + c], w.values()(w.col_ptr()(j) + k)) << "column " << j;
+    }
+    pos += block.width;
+  }
+  EXPECT_EQ(seen, std::vector<int>(6, 1));
+  // Stored: one row of 3 weights for the uniform group, 2 x 2 for the other, 1 for column 5.
+  EXPECT_EQ(groups.bytes(), (6 + 6 + 3 + 4 + 1) * 4 + 4 * 8 + 3 * std::int64_t(sizeof(sdnn::impl::BlockRecord)));
+}
+
 TEST(LayerGroups, LayerWithoutSharedPatternsStaysUngrouped)
 {
   // Column j has the rows {j, j + 1} (mod 8): no two columns share a pattern.

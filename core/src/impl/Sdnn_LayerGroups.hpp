@@ -21,7 +21,7 @@ struct ColumnBlock
   std::int32_t const *rows; ///< their common rows, in the layer's entry order, rows[0, length)
   std::int64_t length;      ///< entries per column
   float const *values;      ///< W(rows[k], cols[c]) = values[k·stride + c]
-  std::int64_t stride;      ///< see values
+  std::int64_t stride;      ///< see values (0: every weight of the block is values[c], the same for all c)
 };
 
 /// A block of a grouped layer as LayerGroups lays them out once, in the order the dense kernel runs them: the
@@ -32,7 +32,7 @@ struct BlockRecord
   std::int32_t position;
   std::int32_t width;
   std::int32_t length;
-  std::int32_t stride;
+  std::int32_t stride; ///< the group's width, or 0 when all its weights are the same (one row of them stored)
   std::int64_t rows;
   std::int64_t values;
 };
