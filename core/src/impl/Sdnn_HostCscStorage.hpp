@@ -22,6 +22,12 @@ struct HostCscStorage
 /// Storage for `num_cols` columns (num_cols + 1 column pointers) and `nnz` entries.
 HostCscStorage allocate_host_csc(std::int64_t num_cols, std::int64_t nnz);
 
+/// Bytes a host CSC matrix holds: its column offsets, row indices and values.
+inline std::int64_t host_csc_bytes(HostCsc const &m)
+{
+  return 8 * (static_cast<std::int64_t>(m.num_cols()) + 1) + 8 * m.nnz();
+}
+
 } // namespace sdnn::impl
 
 #endif

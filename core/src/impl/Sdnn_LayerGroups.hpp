@@ -97,7 +97,8 @@ std::vector<std::int32_t> columns_grouped_by_pattern(HostCsc const &w, std::vect
 /// A layer's columns grouped by identical row pattern (RadiX-Net layers, those of the challenge among them,
 /// have groups of 16 or 32 columns) with the values repacked group by group, so that the dense kernel loads
 /// each Y row once for a whole block of columns, and lays out the blocks the dense kernel runs (BlockRecord). Holds
-/// 8 bytes per column + nnz floats + 32 bytes per block; owns what pointers() points to.
+/// 8 bytes per column + nnz floats (a group of one weight: one per column) + 32 bytes per block; owns what
+/// pointers() points to.
 class LayerGroups
 {
 public:

@@ -1,5 +1,6 @@
 #include "Sdnn_NeuronOrder.hpp"
 
+#include "Sdnn_HostCscStorage.hpp"
 #include "Sdnn_LayerGroups.hpp"
 
 #include <algorithm>
@@ -86,12 +87,7 @@ HostCsc relabel_neurons(HostCsc const &w, std::vector<std::int32_t> const &row_s
   auto const col_ptr = w.col_ptr();
   auto const row_idx = w.row_idx();
   auto const values = w.values();
-  HostCsc::offsets_view out_ptr(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::relabel_neurons::col_ptr"),
-                                cols + 1);
-  HostCsc::indices_view out_rows(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::relabel_neurons::row_idx"),
-                                 w.nnz());
-  HostCsc::values_view out_values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "Sdnn::relabel_neurons::values"),
-                                  w.nnz());
+  auto const [out_ptr, out_rows, out_values] = allocate_host_csc(cols, w.nnz());
   out_ptr(0) = 0;
   for (std::int64_t s = 0; s < cols; ++s)
   {

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "Sdnn_HostCscStorage.hpp"
 #include "Sdnn_NeuronOrder.hpp"
 #include "Sdnn_PreparedNetworkData.hpp"
 
@@ -89,7 +90,7 @@ std::int64_t PreparedNetwork::prepared_bytes() const
     bytes += g.bytes();
   if (m_prepared->order == NeuronOrder::clustered)
     for (auto const &w : m_prepared->engine_layers)
-      bytes += 8 * (static_cast<std::int64_t>(w.num_cols()) + 1) + 8 * w.nnz();
+      bytes += impl::host_csc_bytes(w);
   return bytes;
 }
 

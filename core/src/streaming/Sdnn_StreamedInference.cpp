@@ -1,5 +1,7 @@
 #include <Sdnn_StreamedInference.hpp>
 
+#include "../impl/Sdnn_HostCscStorage.hpp"
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -9,18 +11,12 @@ namespace sdnn
 
 namespace
 {
-/// Bytes of a host CSC matrix: its column offsets, row indices and values.
-std::int64_t csc_bytes(HostCsc const &m)
-{
-  return 8 * (static_cast<std::int64_t>(m.num_cols()) + 1) + 8 * m.nnz();
-}
-
 /// Bytes of a layer resident for the engine: its CSC and its preparation.
 std::int64_t resident_bytes(PreparedNetwork const &network)
 {
   std::int64_t bytes = network.prepared_bytes();
   for (auto const &w : network.layers())
-    bytes += csc_bytes(w);
+    bytes += impl::host_csc_bytes(w);
   return bytes;
 }
 } // namespace
@@ -49,7 +45,8 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
   std::int64_t const layer_bytes =
       num_layers > 0 ? resident_bytes(PreparedNetwork(first_layer, bias, NeuronOrder::clustered)) : std::int64_t(0);
   out.layer_seconds += timer.seconds();
-  out.plan = plan_streaming(num_rows, n, num_layers, csc_bytes(inputs), layer_bytes, threads, options, streaming);
+  out.plan =
+      plan_streaming(num_rows, n, num_layers, impl::host_csc_bytes(inputs), layer_bytes, threads, options, streaming);
   StreamingPlan const &plan = out.plan;
 
   InferenceResult result;
