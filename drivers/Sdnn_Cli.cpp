@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <new>
@@ -208,7 +209,35 @@ DatasetOptions parse_dataset_options(Options const &opts, std::string const &com
   dataset.bias = opts.has("bias") ? bias_option(opts, command) : challenge_bias(dataset.neurons);
   dataset.read_options.use_cache = !opts.has("no-cache");
   dataset.read_options.cache_dir = opts.str("cache-dir");
+  if (dataset.check && !given("truth"))
+  {
+    auto const stamp = dataset_stamp_path(opts.str("dataset"), dataset.neurons, dataset.layers);
+    if (auto const value = stamp_value(stamp, "truth-inputs"))
+    {
+      char const *end = value->data() + value->size();
+      auto const [rest, error] = std::from_chars(value->data(), end, dataset.truth_inputs);
+      if (error != std::errc() || rest != end || dataset.truth_inputs <= 0)
+        throw InputError(stamp + ": truth-inputs must be a positive count, got '" + *value + "'");
+    }
+  }
   return dataset;
+}
+
+std::string dataset_stamp_path(std::string const &dir, std::int64_t num_neurons, std::int64_t num_layers)
+{
+  return (std::filesystem::path(dir) /
+          ("sdnn-dataset-n" + std::to_string(num_neurons) + "-l" + std::to_string(num_layers) + ".txt"))
+      .string();
+}
+
+std::optional<std::string> stamp_value(std::string const &stamp, std::string const &key)
+{
+  std::ifstream in(stamp);
+  std::string word;
+  while (in >> word)
+    if (word == key && in >> word)
+      return word;
+  return std::nullopt;
 }
 
 void require_layer_files(ChallengePaths const &paths)
@@ -296,16 +325,25 @@ int print_check(DatasetOptions const &dataset, std::vector<std::int64_t> const &
     check["status"] = "skipped";
     return 0;
   }
-  auto const outcome = check_categories(categories, truth);
+  // A truth of the leading inputs only is compared with the categories among them.
+  bool const leading = dataset.truth_inputs > 0;
+  std::vector<std::int64_t> const compared(
+      categories.begin(),
+      leading ? std::lower_bound(categories.begin(), categories.end(), dataset.truth_inputs) : categories.end());
+  auto const outcome = check_categories(compared, truth);
   check["status"] = outcome.passed() ? "passed" : "failed";
   check["truth"] = dataset.paths.truth;
   check["truth_rows"] = truth.size();
+  check["truth_inputs"] = leading ? Json(dataset.truth_inputs) : Json();
   check["missing"] = outcome.missing.size();
   check["extra"] = outcome.extra.size();
   if (outcome.passed())
   {
+    std::string const scope = leading ? "; the truth covers the first " + std::to_string(dataset.truth_inputs) +
+                                            " inputs (the dataset's stamp), the categories among them compared"
+                                      : (dataset.num_inputs > 0 ? ", truth restricted to the inputs" : "");
     std::printf("check        : PASSED against %s (%zu rows%s)\n", dataset.paths.truth.c_str(), truth.size(),
-                dataset.num_inputs > 0 ? ", truth restricted to the inputs" : "");
+                scope.c_str());
     return 0;
   }
   std::printf("check        : FAILED against %s: %zu missing [%s], %zu extra [%s]\n", dataset.paths.truth.c_str(),
@@ -365,8 +403,8 @@ void add_engine_options(Options &opts, std::string const &more_modes)
            "input rows per tile (default: one tile for model, one per thread for data and\n"
            "data-then-model, ~16 per thread for the queue modes; for data and the queue modes\n"
            "dense Y and Z together the size of a core's L2 cache when that is 64 rows or more\n"
-           "(256 rows at N=1024 with a 2 MiB L2), else 8 MiB of L3 per thread up to 256 rows\n"
-           "(256 at N=4096, 64 at 16384, 16 at 65536))");
+           "(256 rows at N=1024 with a 2 MiB L2), else 8 MiB of L3 per thread, 32 to 256 rows\n"
+           "(256 at N=4096, 64 at 16384, 32 at 65536))");
   opts.add("recruit", "STRATEGY", "data-then-model: " + joined_names(all_recruitments()), "earliest-first");
   opts.add("kernel", "KERNEL", "tile kernel: auto (by density), sparse (two-step CSC SpMM), dense (column panels)",
            "auto");

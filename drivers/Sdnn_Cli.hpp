@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -86,7 +87,16 @@ struct DatasetOptions
   bool check = true;            ///< compare with the truth (no --no-check)
   float bias = 0.0f;            ///< --bias, else the challenge's bias for N
   ReadOptions read_options;     ///< binary cache use
+  /// The truth covers only inputs 1..K (`sdnn generate --truth-by leading`: its stamp's `truth-inputs K`, read when
+  /// --truth is not given); -1: every input.
+  std::int64_t truth_inputs = -1;
 };
+
+/// `DIR/sdnn-dataset-n{N}-l{L}.txt`: what `sdnn generate` wrote in DIR ("key value" lines).
+std::string dataset_stamp_path(std::string const &dir, std::int64_t num_neurons, std::int64_t num_layers);
+
+/// The word after the first `key` in the stamp file `stamp`; none when the file or the key is absent.
+std::optional<std::string> stamp_value(std::string const &stamp, std::string const &key);
 
 /// The given --bias: a finite number that stays finite as a float (1e39 would become inf).
 /// \throws UsageError starting with `command` for any other value

@@ -37,11 +37,12 @@ HostCsc survivors_last(HostCsc const &images, std::vector<std::int64_t> &survivo
     survivors[k] = first + static_cast<std::int64_t>(k);
   return with_rows_in_order(images, order);
 }
-/// The truth of `images` through `layers`: the reference's categories, or with `by_engine` the engine's with the
-/// sparse and the dense kernel, which must agree on every input and per-layer figure, checked by the reference on
-/// the first `reference_inputs`. \throws std::logic_error when they disagree (an sdnn bug: no truth is written)
-std::vector<std::int64_t> truth_categories(HostCsc const &images, LayerSource const &layers, float bias, bool by_engine,
-                                           std::int64_t reference_inputs,
+/// The truth of `images` through `layers` by `method`: "reference", the reference's categories; "leading", the
+/// reference's on the first `reference_inputs` only; "engine", the engine's with the sparse and the dense kernel,
+/// which must agree on every input and per-layer figure, checked by the reference on the first `reference_inputs`.
+/// \throws std::logic_error when they disagree (an sdnn bug: no truth is written)
+std::vector<std::int64_t> truth_categories(HostCsc const &images, LayerSource const &layers, float bias,
+                                           std::string const &method, std::int64_t reference_inputs,
                                            std::function<void(std::string const &)> const &progress)
 {
   int const num_layers = layers.num_layers();
@@ -56,8 +57,13 @@ std::vector<std::int64_t> truth_categories(HostCsc const &images, LayerSource co
       progress(line);
     }
   };
-  if (!by_engine)
+  std::int64_t const checked = std::min<std::int64_t>(reference_inputs, images.num_rows());
+  if (method == "reference")
     return reference_inference(images, layers, bias, challenge_ymax, on_layer).categories;
+  if (method == "leading")
+    return reference_inference(with_num_rows(images, static_cast<std::int32_t>(checked)), layers, bias, challenge_ymax,
+                               on_layer)
+        .categories;
 
   InferenceResult kernels[2];
   for (auto const kernel : {KernelChoice::sparse, KernelChoice::dense})
@@ -81,7 +87,6 @@ std::vector<std::int64_t> truth_categories(HostCsc const &images, LayerSource co
                "the sparse and the dense kernel disagree (" << kernels[0].categories.size() << " and "
                                                             << kernels[1].categories.size()
                                                             << " categories): no truth written");
-  std::int64_t const checked = std::min<std::int64_t>(reference_inputs, images.num_rows());
   auto const reference = reference_inference(with_num_rows(images, static_cast<std::int32_t>(checked)), layers, bias,
                                              challenge_ymax, on_layer);
   auto const &engine = kernels[0].categories;
@@ -120,9 +125,12 @@ int run_generate(int argc, char **argv, int first)
   opts.add("truth-by", "METHOD",
            "reference: the sequential reference on every input; engine: the engine's sparse and\n"
            "dense kernels, which must agree on every input, and the reference on the first\n"
-           "--reference-inputs, which must agree with them (for sizes the reference cannot finish)",
+           "--reference-inputs, which must agree with them (for sizes the reference cannot finish);\n"
+           "leading: the reference on the first --reference-inputs only, the truth covering them\n"
+           "(for sizes where neither finishes every input: `sdnn infer` then checks the categories\n"
+           "among those inputs)",
            "reference");
-  opts.add("reference-inputs", "K", "--truth-by engine: inputs the reference checks", "500");
+  opts.add("reference-inputs", "K", "--truth-by engine or leading: inputs the reference runs", "500");
   opts.add(
       "format", "FORMAT",
       "tsv, binary, or auto (binary when the layers' TSV would exceed 4 GiB, at about 700 bytes\nper neuron and layer)",
@@ -169,8 +177,10 @@ int run_generate(int argc, char **argv, int first)
   float const bias = opts.has("bias") ? bias_option(opts, "sdnn generate") : challenge_bias(n);
   auto const idx_path = source == "fashion-mnist" ? std::string(fashion_mnist) : source;
   auto const truth_by = opts.str("truth-by");
-  if (truth_by != "reference" && truth_by != "engine")
-    throw UsageError("sdnn generate: --truth-by must be reference or engine, got '" + truth_by + "'");
+  if (truth_by != "reference" && truth_by != "engine" && truth_by != "leading")
+    throw UsageError("sdnn generate: --truth-by must be reference, engine or leading, got '" + truth_by + "'");
+  if (order != "source" && truth_by == "leading")
+    throw UsageError("sdnn generate: --order " + order + " needs the truth of every input (not --truth-by leading)");
   auto const reference_inputs = opts.integer("reference-inputs");
   if (reference_inputs <= 0)
     throw UsageError("sdnn generate: --reference-inputs must be positive, got " + opts.str("reference-inputs"));
@@ -196,9 +206,10 @@ int run_generate(int argc, char **argv, int first)
   if (with_truth && truth_by == "engine")
     description << "truth-by engine: sparse and dense kernels agree on every input, the reference on the first "
                 << std::min(reference_inputs, num_images) << "\n";
-  auto const stamp =
-      (std::filesystem::path(out) / ("sdnn-dataset-n" + std::to_string(n) + "-l" + std::to_string(num_layers) + ".txt"))
-          .string();
+  if (with_truth && truth_by == "leading") // `sdnn infer` reads truth-inputs: the inputs its check compares
+    description << "truth-by leading: the reference on the first inputs only\ntruth-inputs "
+                << std::min(reference_inputs, num_images) << "\n";
+  auto const stamp = dataset_stamp_path(out, n, num_layers);
   // The challenge's names with the extension of the format (challenge_paths picks whichever file exists).
   auto paths = challenge_paths(out, n, static_cast<int>(num_layers));
   auto const in_format = [ext = binary ? ".sdnn" : ".tsv"](std::string &path)
@@ -264,7 +275,7 @@ int run_generate(int argc, char **argv, int first)
   if (with_truth)
   {
     RadixNetLayers const layers(n, static_cast<int>(num_layers), seed);
-    auto categories = truth_categories(images, layers, bias, truth_by == "engine", reference_inputs, progress);
+    auto categories = truth_categories(images, layers, bias, truth_by, reference_inputs, progress);
     if (order == "survivors-last")
     {
       images = survivors_last(images, categories);

@@ -3,10 +3,10 @@
 #include "Sdnn_ReportJson.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -77,14 +77,13 @@ std::uint64_t generated_seed(std::string const &dir, std::int64_t num_neurons)
       stamps.push_back(entry.path());
   std::sort(stamps.begin(), stamps.end());
   for (auto const &stamp : stamps) // the seed line of the first stamp (the layers of every L share it)
-  {
-    std::ifstream in(stamp);
-    std::string key;
-    std::uint64_t value = 0;
-    while (in >> key)
-      if (key == "seed" && in >> value)
-        return value;
-  }
+    if (auto const value = stamp_value(stamp.string(), "seed"))
+    {
+      std::uint64_t seed = 0;
+      char const *end = value->data() + value->size();
+      if (auto const [rest, error] = std::from_chars(value->data(), end, seed); error == std::errc() && rest == end)
+        return seed;
+    }
   return 1;
 }
 

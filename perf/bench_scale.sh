@@ -10,14 +10,19 @@
 # the layer loading), the median rate (edges/s) and the same counting the layer loading, the median
 # multiply-adds per second, the peak and the fraction of it, the median layer-loading seconds, the peak memory
 # (max over the runs) against the limit, the plan's windows (per batch) and batches, and the core-seconds
-# (T x the median seconds with the loading); prints it as a table (also OUT/scale.txt) and plots the fraction
+# (T x the median seconds with the loading), and the inputs the check compared (all, or the leading ones of
+# --truth-by leading); prints it as a table (also OUT/scale.txt) and plots the fraction
 # of the peak per size with gnuplot (OUT/scale.png; scale.dat and scale.gp beside it; no plot without gnuplot).
 # Every run's JSON report is kept in OUT/reports/NxL-runR.json.
 #
 # Usage: perf/bench_scale.sh [--sizes "1024x120 4096x120 ..."] [--images M] [--runs K] [--threads T]
-#                            [--memory-limit SIZE] [--out DIR] [--quick]
+#                            [--memory-limit SIZE] [--truth-by engine|leading] [--out DIR] [--quick]
 #   --sizes   NxL pairs, run in the given order (default: the challenge's twelve, by increasing N x L)
 #   --memory-limit  sdnn infer's budget: 512M, 16G, ... (default 16G)
+#   --truth-by  engine (default): the truth of every image (above); leading: the reference's on the first 500
+#             images only, for sizes where the engine's sparse kernel cannot go through every image either
+#             (65536x1920: about 10 minutes); the check then compares the categories among those images
+#             (SDNN_DATA_DIR/fmnist-nN-lL-M-radixnet-leading)
 #   --quick   a smoke run of under a minute: 1024x120, 2000 images, 1 run
 # Defaults: the twelve sizes, 60000 images, 3 runs, 2 threads, --memory-limit 16G, OUT=build/perf-scale.
 # A dataset, SDNN_DATA_DIR/fmnist-nN-lL-M-radixnet, is generated once and reused (the generator keeps a
@@ -33,10 +38,11 @@ me=bench_scale.sh
 die() { echo "$me: $*" >&2; exit 2; }
 
 unset sizes images runs threads
-memory_limit=16G quick=0 out="$root/build/perf-scale"
+memory_limit=16G truth_by=engine quick=0 out="$root/build/perf-scale"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --sizes|--images|--runs|--threads|--memory-limit|--out) [[ $# -ge 2 ]] || die "$1 needs a value (see --help)" ;;
+    --sizes|--images|--runs|--threads|--memory-limit|--truth-by|--out)
+      [[ $# -ge 2 ]] || die "$1 needs a value (see --help)" ;;
   esac
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -44,9 +50,10 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --memory-limit) memory_limit="$2"; shift 2 ;;
+    --truth-by) truth_by="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -68,6 +75,7 @@ for size in $sizes; do
   [[ -z "${seen[$size]:-}" ]] || die "size $size given twice"
   seen[$size]=1
 done
+[[ $truth_by == engine || $truth_by == leading ]] || die "--truth-by must be engine or leading, got '$truth_by'"
 [[ $memory_limit =~ ^[0-9]*\.?[0-9]+([KkMmGgTt](i?B)?|B)?$ ]] ||
   die "--memory-limit must be a size such as 512M or 16G, got '$memory_limit'"
 mkdir -p "$out/reports"
@@ -95,12 +103,14 @@ declare -A data
 for size in $sizes; do
   n=${size%x*} l=${size#*x}
   dir="$data_dir/fmnist-n$n-l$l-$images-radixnet"
+  [[ $truth_by == engine ]] || dir="$dir-$truth_by"
   if [[ ! -f "$dir/sdnn-dataset-n$n-l$l.txt" ]]; then
     echo "[bench] generating the N=$n, L=$l, $images-image dataset in $dir (no layer files; the truth by the" \
-      "engine, checked by the reference on the first 500 images), once" >&2
+      "$([[ $truth_by == engine ]] && echo "engine, checked by the reference on the first 500 images" ||
+        echo "reference on the first 500 images only")), once" >&2
   fi
   "$sdnn" generate --out "$dir" --neurons "$n" --layers "$l" --images fashion-mnist --num-images "$images" \
-    --no-layers --format binary --truth-by engine --reference-inputs 500 --threads "$threads" >&2 ||
+    --no-layers --format binary --truth-by "$truth_by" --reference-inputs 500 --threads "$threads" >&2 ||
     die "generating the $size dataset in $dir failed"
   data[$size]=$dir
 done
@@ -170,11 +180,13 @@ for size in sizes:
         # The plan's windows per batch, as the printed report counts them (the JSON's 'windows' counts the
         # windows of every batch), and the batches.
         windows=-(-l // window_layers), batches=max(s["batches"] for s in streaming),
-        core_s=threads * statistics.median(with_loading)))
+        core_s=threads * statistics.median(with_loading),
+        # The inputs the check compared: all, or the leading ones a --truth-by leading truth covers.
+        checked_inputs=min(x["check"].get("truth_inputs") or images for x in reports)))
 
 columns = ["neurons", "layers", "images", "threads", "runs", "median_s", "min_s", "max_s", "median_rate",
            "median_rate_with_loading", "median_mac_rate", "peak_mac_rate", "peak_fraction", "median_layer_s",
-           "peak_mib", "memory_limit_mib", "windows", "batches", "core_s"]
+           "peak_mib", "memory_limit_mib", "windows", "batches", "core_s", "checked_inputs"]
 specs = dict(median_s=".4f", min_s=".4f", max_s=".4f", median_rate=".4e", median_rate_with_loading=".4e",
              median_mac_rate=".4e", peak_mac_rate=".4e", peak_fraction=".4g", median_layer_s=".4f", peak_mib=".1f",
              memory_limit_mib=".1f", core_s=".3f")
@@ -186,12 +198,13 @@ with open(csv, "w") as f:
 
 print(f"{'N':>6} {'L':>5} {'images':>6} {'runs':>4} {'median s':>9} {'min s':>9} {'max s':>9} {'rate (edges/s)':>14}"
       f" {'rate (all)':>10} {'MAC/s':>10} {'of peak':>8} {'layers s':>9} {'peak MiB':>9} {'limit MiB':>9}"
-      f" {'windows':>7} {'batches':>7} {'core-s':>9}")
+      f" {'windows':>7} {'batches':>7} {'core-s':>9} {'checked':>7}")
 for r in rows:
     print(f"{r['neurons']:6d} {r['layers']:5d} {r['images']:6d} {r['runs']:4d} {r['median_s']:9.3f} {r['min_s']:9.3f}"
           f" {r['max_s']:9.3f} {r['median_rate']:14.4e} {r['median_rate_with_loading']:10.3e}"
           f" {r['median_mac_rate']:10.3e} {100 * r['peak_fraction']:7.2f}% {r['median_layer_s']:9.3f}"
-          f" {r['peak_mib']:9.1f} {r['memory_limit_mib']:9.1f} {r['windows']:7d} {r['batches']:7d} {r['core_s']:9.2f}")
+          f" {r['peak_mib']:9.1f} {r['memory_limit_mib']:9.1f} {r['windows']:7d} {r['batches']:7d} {r['core_s']:9.2f}"
+          f" {r['checked_inputs']:7d}")
 print(f"CSV: {csv}")
 
 # scale.dat: the fraction of the peak per size; scale.gp: its bars.

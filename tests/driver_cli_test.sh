@@ -161,6 +161,26 @@ run "$SDNN" infer --dataset "$WORK/nolayers" --layers 12 --network radixnet --qu
 expect_rc 0
 expect_out '^check        : PASSED'
 
+check "generate --truth-by leading: the truth of the first 60 inputs; infer compares the categories among them"
+T="$WORK/leading"
+run "$SDNN" generate --out "$T" --layers 12 --images synthetic --num-images 400 --seed 3 --no-layers --quiet \
+  --truth-by leading --reference-inputs 60
+expect_rc 0
+grep -q '^truth-inputs 60$' "$T/sdnn-dataset-n1024-l12.txt" || fail "the stamp does not say which inputs the truth covers"
+awk '$1 <= 60' "$TRUTH_DEFAULT" | cmp -s - "$T/neuron1024-l12-categories.tsv" ||
+  fail "the leading truth is not the reference's categories among the first 60 inputs"
+[[ -s "$T/neuron1024-l12-categories.tsv" ]] || fail "no category among the first 60 inputs: the test checks nothing"
+run "$SDNN" infer --dataset "$T" --layers 12 --network radixnet --quiet --no-cache
+expect_rc 0
+expect_out '^check        : PASSED .*the truth covers the first 60 inputs'
+sed -i 1d "$T/neuron1024-l12-categories.tsv" # a category the truth no longer has: extra, among the covered inputs
+run "$SDNN" infer --dataset "$T" --layers 12 --network radixnet --quiet --no-cache
+expect_rc 1
+expect_out '^check        : FAILED .* 0 missing \[\], 1 extra'
+run "$SDNN" generate --out "$WORK/unused" --images synthetic --order survivors-last --truth-by leading
+expect_rc 2
+expect_err 'needs the truth of every input'
+
 check "generate on a full disk: a one-line error naming the file, no partial file under its name"
 # (PMIx's shared-memory store, which MPI's start-up writes, would hit the limit first: its hash store instead.)
 run env PMIX_MCA_gds=hash bash -c 'ulimit -f 600; trap "" XFSZ; exec "$0" "$@"' "$SDNN" generate --out "$WORK/full" \

@@ -42,14 +42,16 @@ std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t
   std::int64_t const budget = std::max<std::int64_t>(panel_rows, budget_bytes / (4 * n));
   std::int64_t const l2_rows = l2_cache_bytes() / (8 * n);
   // When 64 rows of Y and Z outgrow L2 (N >= 4096 on a 512 KiB L2), tiles whose Y and Z fill a share of L3 of
-  // 8 MiB per thread, up to 256 rows (256 at N = 4096, 64 at 16384, 16 at 65536): the weights are read once per
+  // 8 MiB per thread, from 32 rows up to 256 (256 at N = 4096, 64 at 16384, 32 at 65536): the weights are read once per
   // tile while the tile's rows stay near, the neurons clustered (NeuronOrder) making the rows each block loads
   // runs that the next block in the chain reuses. Measured with clustered neurons (manager-worker, 2 threads,
   // 60000 images, N = 4096, rounds side by side, median of 3): 14.1 s with 64-row tiles, 12.8 s with 128, 12.4 s
   // with 256; 512 rows were slower (5.1 s against 3.6 s on 20000 images), as were 128 and 256 at N = 16384
   // (10.9 and 11.7 s against 8.6 s with 64, 8000 images) and 64 at N = 65536 (4.4 s against 3.6-3.7 s with 16
-  // and 32, 12 layers, 3000 images).
-  std::int64_t const l3_rows = std::clamp<std::int64_t>((std::int64_t(8) << 20) / (8 * n), panel_rows, 256);
+  // and 32, 12 layers, 3000 images). At least two panels: the AVX-512 kernel updates panels in pairs, each Y load
+  // feeding twice the multiply-adds (N = 65536, 24 layers, 3000 images, AVX-512, 2 threads: 2.0-2.3 s with 32-row
+  // tiles, 2.6-2.7 s with 16, 2.3-2.5 s with 64; with AVX2, one panel at a time, 16 and 32 rows were equal).
+  std::int64_t const l3_rows = std::clamp<std::int64_t>((std::int64_t(8) << 20) / (8 * n), 2 * panel_rows, 256);
   std::int64_t const cache_rows = l2_rows >= 64 ? l2_rows : l3_rows;
   std::int64_t const per_thread = (rows + threads - 1) / threads;
   std::int64_t const tile = std::min(budget, cache_rows);
@@ -62,7 +64,9 @@ std::int64_t default_tile_rows(Parallelism mode, std::int64_t rows, std::int64_t
     return std::clamp<std::int64_t>(rows, 1, std::min(budget, 4 * threads * cache_rows));
   case Parallelism::manager_worker:
   case Parallelism::work_stealing:
-    return std::clamp<std::int64_t>((rows + 16 * threads - 1) / (16 * threads), std::min<std::int64_t>(rows, 64), tile);
+    // At least 64 rows (or all of them) unless the cache takes fewer: std::clamp needs its low bound <= its high.
+    return std::clamp<std::int64_t>((rows + 16 * threads - 1) / (16 * threads),
+                                    std::min({rows, std::int64_t(64), tile}), tile);
   }
   return per_thread;
 }
