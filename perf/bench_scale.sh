@@ -16,13 +16,14 @@
 # Every run's JSON report is kept in OUT/reports/NxL-runR.json.
 #
 # Usage: perf/bench_scale.sh [--sizes "1024x120 4096x120 ..."] [--images M] [--runs K] [--threads T]
-#                            [--memory-limit SIZE] [--truth-by engine|leading] [--out DIR] [--quick]
+#                            [--memory-limit SIZE] [--truth-by engine|reference|leading] [--out DIR] [--quick]
 #   --sizes   NxL pairs, run in the given order (default: the challenge's twelve, by increasing N x L)
 #   --memory-limit  sdnn infer's budget: 512M, 16G, ... (default 16G)
-#   --truth-by  engine (default): the truth of every image (above); leading: the reference's on the first 500
-#             images only, for sizes where the engine's sparse kernel cannot go through every image either
-#             (65536x1920: about 10 minutes); the check then compares the categories among those images
-#             (SDNN_DATA_DIR/fmnist-nN-lL-M-radixnet-leading)
+#   --truth-by  engine (default): the truth of every image (below); reference: the sequential reference's on
+#             every image, on one core (16384x120: faster than the engine's sparse kernel on 2); leading: the
+#             reference's on the first 500 images only, for sizes where neither goes through every image
+#             (65536x1920: about 10 minutes), the check then comparing the categories among those images
+#             (the datasets of reference and leading: SDNN_DATA_DIR/fmnist-nN-lL-M-radixnet-METHOD)
 #   --quick   a smoke run of under a minute: 1024x120, 2000 images, 1 run
 # Defaults: the twelve sizes, 60000 images, 3 runs, 2 threads, --memory-limit 16G, OUT=build/perf-scale.
 # A dataset, SDNN_DATA_DIR/fmnist-nN-lL-M-radixnet, is generated once and reused (the generator keeps a
@@ -53,7 +54,7 @@ while [[ $# -gt 0 ]]; do
     --truth-by) truth_by="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -75,7 +76,7 @@ for size in $sizes; do
   [[ -z "${seen[$size]:-}" ]] || die "size $size given twice"
   seen[$size]=1
 done
-[[ $truth_by == engine || $truth_by == leading ]] || die "--truth-by must be engine or leading, got '$truth_by'"
+[[ $truth_by =~ ^(engine|reference|leading)$ ]] || die "--truth-by must be engine, reference or leading, got '$truth_by'"
 [[ $memory_limit =~ ^[0-9]*\.?[0-9]+([KkMmGgTt](i?B)?|B)?$ ]] ||
   die "--memory-limit must be a size such as 512M or 16G, got '$memory_limit'"
 mkdir -p "$out/reports"
@@ -106,8 +107,9 @@ for size in $sizes; do
   [[ $truth_by == engine ]] || dir="$dir-$truth_by"
   if [[ ! -f "$dir/sdnn-dataset-n$n-l$l.txt" ]]; then
     echo "[bench] generating the N=$n, L=$l, $images-image dataset in $dir (no layer files; the truth by the" \
-      "$([[ $truth_by == engine ]] && echo "engine, checked by the reference on the first 500 images" ||
-        echo "reference on the first 500 images only")), once" >&2
+      "$(case $truth_by in engine) echo "engine, checked by the reference on the first 500 images" ;;
+        reference) echo "reference on every image" ;; leading) echo "reference on the first 500 images only" ;;
+        esac)), once" >&2
   fi
   "$sdnn" generate --out "$dir" --neurons "$n" --layers "$l" --images fashion-mnist --num-images "$images" \
     --no-layers --format binary --truth-by "$truth_by" --reference-inputs 500 --threads "$threads" >&2 ||
