@@ -108,7 +108,7 @@ constexpr int block_columns = 1;
 #endif
 
 /// Z(:, positions [j0, j1)) = activate(Y·W) on the step's panels; returns the multiply-adds done on the live rows
-/// (rows × nnz of the columns; the padding lanes of the last panel not counted).
+/// (alive rows × nnz of the columns; the dead rows left in place and the padding lanes not counted).
 std::int64_t dense_columns(DenseStep const &step, LayerPointers const &w, std::int64_t j0, std::int64_t j1, float bias,
                            float ymax)
 {
@@ -200,7 +200,7 @@ std::int64_t dense_columns(DenseStep const &step, LayerPointers const &w, std::i
       counts[p * B + b] += lane_nnz[b];
   }
 #endif
-  return entries * step.rows;
+  return entries * step.alive;
 }
 
 } // namespace

@@ -28,8 +28,9 @@ struct DenseStep
   float *out;            ///< Z's panels (same layout)
   std::int32_t *row_nnz; ///< nonzeros of each output row (whole panels; the kernel adds to them)
   std::int64_t stride;   ///< floats per panel (N × panel_rows)
-  std::int64_t panels;   ///< panels holding the live rows
-  std::int64_t rows;     ///< live rows
+  std::int64_t panels;   ///< panels holding the rows
+  std::int64_t rows;     ///< rows (lanes) of the tile, dead ones left in place among them
+  std::int64_t alive;    ///< rows with a nonzero: the multiply-adds counted are theirs
 };
 
 /// A sparse numeric layer step of a tile: Y as CSC with per-column extents, Z into CSC (offsets planned by the

@@ -3,8 +3,11 @@
 
 // One row tile of the activations and the layer steps on it. Private to the library.
 //
-// A tile holds its live rows only (rows renumbered 0..rows-1, original ids in `orig`), in one of two
-// storages inside ping-pong buffers sized once per workspace:
+// A tile holds its live rows (rows renumbered 0..rows-1, original ids in `orig`), in one of two storages inside
+// ping-pong buffers sized once per workspace. Rows that die are removed, except from dense panels when removing
+// them would free no panel: they then stay in place as zero rows (orig -1), which every step carries along
+// without counting them, until a removal frees a panel or the tile ends.
+// The storages:
 //  - sparse: CSC with per-column extents [begin(j), end(j)) into `idx`/`vals`, rows ascending;
 //  - dense: panels of `panel_rows` rows, panel p stored as [N][panel_rows] (column j of the panel is
 //    panel_rows contiguous floats), so the column update Z(:,j) += w·Y(:,i) is a contiguous vector op.
@@ -70,7 +73,7 @@ public:
   /// Prepares chunk `c` (resets its row counts and markers). Call before the chunk's kernels.
   void begin_chunk(int c);
   /// Dense panels: Z(:, j0..j1) = activate(Y·W(:, j0..j1)) into the other buffer. Returns the multiply-adds
-  /// done on the live rows (rows × nnz of the columns; the padding lanes of the last panel not counted).
+  /// done on the live rows (live rows × nnz of the columns; dead rows left in place and padding lanes not counted).
   std::int64_t dense_columns(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c, float bias, float ymax);
   /// Sparse step 1: number of rows of Z(:, j) before activation, for j in [j0, j1).
   void sparse_symbolic(LayerPointers const &w, std::int64_t j0, std::int64_t j1, int c);
@@ -83,7 +86,8 @@ public:
   /// merge_chunks, compact_columns over all columns and end_step, which a team runs with barriers between them.
   void finalize(int group, int layer, LayerCounters const &counters, double sparse_below);
   /// finalize, step 1 (one thread): merges the row counts of the `group` chunks and swaps buffers; true when rows
-  /// died, whose removal compact_columns then does.
+  /// died and are removed, which compact_columns then does (dead rows of dense panels stay in place, as zero
+  /// rows, when removing them would free no panel: a removal is a pass over the whole tile).
   bool merge_chunks(int group);
   /// finalize, step 2 (disjoint column ranges on any threads): moves the surviving rows of columns [j0, j1) to
   /// their new places after merge_chunks found dead rows.
@@ -95,7 +99,8 @@ public:
   void make_dense();
 
   bool dense() const { return m_dense; }
-  std::int64_t rows() const { return m_rows; }
+  /// Live rows (those with a nonzero).
+  std::int64_t rows() const { return m_alive; }
   std::int64_t nnz() const { return m_nnz; }
 
 private:
@@ -118,21 +123,23 @@ private:
   Kokkos::View<float *, Kokkos::HostSpace> m_buf[2];                    // dense panels or sparse values
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_idx[2];             // sparse row indices
   Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_begin[2], m_end[2]; // sparse column extents
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_orig;               // original ids of live rows
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_row_nnz;            // [group][chunk_rows]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_marker;             // [group][chunk_rows]
-  Kokkos::View<float *, Kokkos::HostSpace> m_acc;                       // [group][chunk_rows]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;            // [group][chunk_rows]
-  Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count;          // [N]
-  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;             // [max_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_orig;      // original ids of the rows (-1: dead, left in place)
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_row_nnz;   // [group][chunk_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_marker;    // [group][chunk_rows]
+  Kokkos::View<float *, Kokkos::HostSpace> m_acc;              // [group][chunk_rows]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_touched;   // [group][chunk_rows]
+  Kokkos::View<std::int64_t *, Kokkos::HostSpace> m_col_count; // [N]
+  Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_new_id;    // [max_rows]
 
   int m_cur = 0;        // buffer holding Y
   bool m_dense = false; // storage of Y
   bool m_out_dense = false;
-  std::int64_t m_rows = 0;
+  std::int64_t m_rows = 0;  // rows in the storage, dead ones left in place included
+  std::int64_t m_alive = 0; // rows with a nonzero among them
   std::int64_t m_nnz = 0;
-  std::int64_t m_live = 0;    // rows alive after the step being finalized
-  std::int64_t m_out_nnz = 0; // their nonzeros
+  std::int64_t m_live = 0;      // rows in the storage after the step being finalized
+  std::int64_t m_out_alive = 0; // rows with a nonzero after it
+  std::int64_t m_out_nnz = 0;   // their nonzeros
 };
 
 } // namespace sdnn::impl
