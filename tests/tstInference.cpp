@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -485,6 +486,30 @@ TEST(Inference, RejectsMismatchedLayers)
   InferenceOptions bad;
   bad.sparse_below = 0.9;
   EXPECT_THROW(sdnn::infer(space, d.inputs, d.layers, d.bias, bad), std::logic_error);
+}
+
+TEST(Inference, PreparedNetworkNamesTheFirstLayerWithANonFiniteWeight)
+{
+  // The layers are checked on the host's threads: whichever thread finds its layer's fault first, the error names
+  // the lowest such layer.
+  auto const d = radix_dataset(1024, 8, 4, 5);
+  std::vector<HostCsc> layers;
+  for (auto const &w : d.layers)
+    layers.push_back(sdnn::create_copy<Kokkos::HostSpace>(Kokkos::DefaultHostExecutionSpace(), w));
+  layers[6].values()(3) = std::numeric_limits<float>::infinity();
+  layers[2].values()(7) = std::numeric_limits<float>::quiet_NaN();
+  for (auto order : {sdnn::NeuronOrder::as_given, sdnn::NeuronOrder::clustered})
+  {
+    try
+    {
+      sdnn::PreparedNetwork const prepared(layers, d.bias, order);
+      ADD_FAILURE() << "a network with non-finite weights was prepared";
+    }
+    catch (std::logic_error const &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("layer 3 has the weight nan (entry 7)"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Inference, NamesRoundTrip)

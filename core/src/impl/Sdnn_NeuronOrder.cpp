@@ -76,32 +76,46 @@ std::vector<std::int32_t> chained_row_slots(HostCsc const &w)
 HostCsc relabel_neurons(HostCsc const &w, std::vector<std::int32_t> const &row_slot,
                         std::vector<std::int32_t> const &col_slot)
 {
+  auto const [col_ptr, row_idx, values] = allocate_host_csc(w.num_cols(), w.nnz());
+  HostCsc const out(w.num_rows(), w.num_cols(), col_ptr, row_idx, values);
+  relabel_neurons(w, row_slot, col_slot, out);
+  return out;
+}
+
+void relabel_neurons(HostCsc const &w, std::vector<std::int32_t> const &row_slot,
+                     std::vector<std::int32_t> const &col_slot, HostCsc const &out)
+{
   std::int64_t const rows = w.num_rows(), cols = w.num_cols();
   SDNN_REQUIRE((row_slot.empty() || static_cast<std::int64_t>(row_slot.size()) == rows) &&
                    (col_slot.empty() || static_cast<std::int64_t>(col_slot.size()) == cols),
                "slots of " << row_slot.size() << " rows and " << col_slot.size() << " columns for a " << rows << " x "
                            << cols << " matrix");
+  SDNN_REQUIRE(out.num_rows() == rows && out.num_cols() == cols && out.nnz() == w.nnz(),
+               "a " << out.num_rows() << " x " << out.num_cols() << " matrix of " << out.nnz() << " entries for a "
+                    << rows << " x " << cols << " of " << w.nnz());
   std::vector<std::int32_t> column_at(cols); // the given column stored at each slot
   for (std::int64_t j = 0; j < cols; ++j)
     column_at[col_slot.empty() ? j : col_slot[j]] = static_cast<std::int32_t>(j);
-  auto const col_ptr = w.col_ptr();
-  auto const row_idx = w.row_idx();
-  auto const values = w.values();
-  auto const [out_ptr, out_rows, out_values] = allocate_host_csc(cols, w.nnz());
-  out_ptr(0) = 0;
+  // Raw pointers: no View is copied, so this may run inside a parallel region.
+  auto const col_ptr = w.col_ptr().data();
+  auto const row_idx = w.row_idx().data();
+  auto const values = w.values().data();
+  auto const out_ptr = out.col_ptr().data();
+  auto const out_rows = out.row_idx().data();
+  auto const out_values = out.values().data();
+  out_ptr[0] = 0;
   for (std::int64_t s = 0; s < cols; ++s)
   {
     auto const j = column_at[s];
-    auto const first = col_ptr(j), length = col_ptr(j + 1) - first;
-    auto const to = out_ptr(s);
+    auto const first = col_ptr[j], length = col_ptr[j + 1] - first;
+    auto const to = out_ptr[s];
     for (std::int64_t k = 0; k < length; ++k)
     {
-      out_rows(to + k) = row_slot.empty() ? row_idx(first + k) : row_slot[row_idx(first + k)];
-      out_values(to + k) = values(first + k);
+      out_rows[to + k] = row_slot.empty() ? row_idx[first + k] : row_slot[row_idx[first + k]];
+      out_values[to + k] = values[first + k];
     }
-    out_ptr(s + 1) = to + length;
+    out_ptr[s + 1] = to + length;
   }
-  return HostCsc(w.num_rows(), w.num_cols(), out_ptr, out_rows, out_values);
 }
 
 } // namespace sdnn::impl

@@ -33,6 +33,11 @@ std::vector<std::int32_t> chained_row_slots(HostCsc const &w);
 HostCsc relabel_neurons(HostCsc const &w, std::vector<std::int32_t> const &row_slot,
                         std::vector<std::int32_t> const &col_slot);
 
+/// The same into `out`, a matrix of w's size and number of entries whose every entry it writes. It copies no View
+/// (it reads and writes through their data), so it may run in a parallel region.
+void relabel_neurons(HostCsc const &w, std::vector<std::int32_t> const &row_slot,
+                     std::vector<std::int32_t> const &col_slot, HostCsc const &out);
+
 } // namespace sdnn::impl
 
 #endif
