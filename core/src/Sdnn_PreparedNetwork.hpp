@@ -34,13 +34,14 @@ enum class NeuronOrder
 class PreparedNetwork
 {
 public:
-  /// Prepares `layers` for the kernels of the active instruction set (active_instruction_set()).
+  /// Prepares `layers` for the kernels of the active instruction set (active_instruction_set()), the layers shared
+  /// among the threads of Kokkos' default host execution space.
   /// \param layers W_1..W_L, each N × N (the same N)
   /// \param bias added to every nonzero of Y·W_l
   /// \param order how the engine numbers the neurons between layers
   /// \throws std::logic_error if a layer is not square, the layers disagree on N, or a weight or the bias is not
   ///         finite (NaN or infinite weights would make the dense and sparse kernels disagree: one multiplies
-  ///         them by the zeros of Y, the other skips them)
+  ///         them by the zeros of Y, the other skips them); with several such layers, the first is named
   PreparedNetwork(std::vector<HostCsc> layers, float bias, NeuronOrder order = NeuronOrder::as_given);
 
   /// Number of layers L.
