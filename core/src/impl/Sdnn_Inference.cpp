@@ -2,6 +2,7 @@
 
 #include "Sdnn_DataMode.hpp"
 #include "Sdnn_DataThenModelMode.hpp"
+#include "Sdnn_InferenceScratch.hpp"
 #include "Sdnn_ManagerWorkerMode.hpp"
 #include "Sdnn_ModelMode.hpp"
 #include "Sdnn_TileSizing.hpp"
@@ -16,8 +17,9 @@ namespace sdnn
 {
 
 template <class ExecutionSpace>
-void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
-           InferenceOptions const &options, RowInferenceResult &result, WorkReport *report, LayerRange range)
+void impl::infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+                 InferenceOptions const &options, RowInferenceResult &result, WorkReport *report, LayerRange range,
+                 InferenceScratch &scratch)
 {
   static_assert(Kokkos::is_execution_space<ExecutionSpace>::value,
                 "sdnn::infer: ExecutionSpace must be a Kokkos execution space");
@@ -38,15 +40,23 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
                "the row block has " << rows.num_rows() << " ids, " << rows.row_ptr.size() << " row pointers, "
                                     << rows.col_idx.size() << " column indices and " << rows.values.size()
                                     << " values");
-  for (float const v : rows.values)
-    SDNN_REQUIRE(std::isfinite(v), "an input holds " << v << ": the kernels need finite inputs to agree");
+  // On the space's threads: at N = 65536 a streamed window's rows hold hundreds of millions of values.
+  std::int64_t non_finite = 0;
+  Kokkos::parallel_reduce(
+      "sdnn::infer::check_inputs",
+      Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
+          space, 0, static_cast<std::int64_t>(rows.values.size())),
+      [&](std::int64_t e, std::int64_t &count) { count += std::isfinite(rows.values[e]) ? 0 : 1; }, non_finite);
+  if (non_finite > 0)
+    for (float const v : rows.values)
+      SDNN_REQUIRE(std::isfinite(v), "an input holds " << v << ": the kernels need finite inputs to agree");
   SDNN_REQUIRE(options.tile_rows >= 0, "tile_rows must be >= 0, got " << options.tile_rows);
   SDNN_REQUIRE(options.sparse_below <= options.dense_above && options.sparse_below <= 0.5,
                "need sparse_below <= dense_above and sparse_below <= 0.5, got " << options.sparse_below << " and "
                                                                                 << options.dense_above);
 
   int const threads = std::max(1, static_cast<int>(space.concurrency()));
-  impl::TiledInference inference(rows, network.prepared(), first, last, options, threads);
+  impl::TiledInference inference(rows, network.prepared(), first, last, options, threads, scratch.tile_outputs);
   std::int64_t const num_rows = rows.num_rows();
   std::int64_t const tile_rows = options.tile_rows > 0
                                      ? std::min<std::int64_t>(options.tile_rows, std::max<std::int64_t>(num_rows, 1))
@@ -80,7 +90,7 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
   }
 
   inference.finish_progress();
-  inference.result(result, report);
+  inference.result(space, result, report);
   if (report)
   {
     report->parallelism = name(options.parallelism);
@@ -90,6 +100,14 @@ void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork co
     for (auto const &ws : workspaces)
       report->workspace_bytes += ws.bytes();
   }
+}
+
+template <class ExecutionSpace>
+void infer(ExecutionSpace const &space, RowBlock const &rows, PreparedNetwork const &network,
+           InferenceOptions const &options, RowInferenceResult &result, WorkReport *report, LayerRange range)
+{
+  impl::InferenceScratch scratch;
+  impl::infer(space, rows, network, options, result, report, range, scratch);
 }
 
 template <class ExecutionSpace>
@@ -122,6 +140,8 @@ InferenceResult infer(ExecutionSpace const &space, HostCsc const &inputs, std::v
                                            InferenceOptions const &, WorkReport *, LayerRange);                        \
   template void infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &, InferenceOptions const &,       \
                              RowInferenceResult &, WorkReport *, LayerRange);                                          \
+  template void impl::infer<SPACE>(SPACE const &, RowBlock const &, PreparedNetwork const &, InferenceOptions const &, \
+                                   RowInferenceResult &, WorkReport *, LayerRange, impl::InferenceScratch &);          \
   template InferenceResult infer<SPACE>(SPACE const &, HostCsc const &, std::vector<HostCsc> const &, float,           \
                                         InferenceOptions const &, WorkReport *);
 #ifdef KOKKOS_ENABLE_SERIAL

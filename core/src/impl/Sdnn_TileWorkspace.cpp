@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sdnn::impl
 {
@@ -123,32 +124,85 @@ void TileWorkspace::finish(TileOutput &out, bool keep_activations) const
     if (m_orig(q) >= 0) // not a dead row left in place
       out.categories.push_back(m_orig(q));
   out.row_ptr.clear();
-  out.cols.clear();
-  out.values.clear();
   if (!keep_activations)
+  {
+    out.cols.clear();
+    out.values.clear();
     return;
+  }
   out.row_ptr.reserve(m_alive + 1);
-  out.cols.reserve(m_nnz);
-  out.values.reserve(m_nnz);
   out.row_ptr.push_back(0);
   if (m_dense)
   {
+    // The panels read in their own order (column by column, B contiguous floats): the nonzeros of their rows
+    // counted, then placed a block of columns at a time, the block in L1 while each of its rows takes its entries.
+    // Reading a row at a time would stride the whole panel (L3 at N = 65536) once per row.
     constexpr int B = panel_rows;
+    constexpr std::int64_t block = 64; // columns: 64 × B floats, 4 KiB at B = 16
     float const *z = buffer(m_cur);
-    for (std::int64_t q = 0; q < m_rows; ++q)
+    std::int64_t const num_panels = panels(m_rows);
+    std::vector<std::int64_t> row_nnz(num_panels * B, 0);
+    for (std::int64_t p = 0; p < num_panels; ++p)
     {
-      if (m_orig(q) < 0)
-        continue;
+      float const *zp = z + p * m_n * B;
+      std::int64_t *counts = row_nnz.data() + p * B;
       for (std::int64_t j = 0; j < m_n; ++j)
-        if (float const v = z[(q / B) * m_n * B + j * B + q % B]; v != 0.0f)
-        {
-          out.cols.push_back(static_cast<std::int32_t>(j));
-          out.values.push_back(v);
-        }
-      out.row_ptr.push_back(static_cast<std::int64_t>(out.cols.size()));
+        for (int b = 0; b < B; ++b)
+          counts[b] += zp[j * B + b] != 0.0f ? 1 : 0;
     }
+    // Live rows get their entries in order; dead rows left in place (zero rows) and padding lanes none.
+    std::vector<std::int64_t> at(num_panels * B, 0), end(num_panels * B, 0);
+    std::int64_t total = 0;
+    for (std::int64_t q = 0; q < m_rows; ++q)
+      if (m_orig(q) >= 0)
+      {
+        at[q] = total;
+        total += row_nnz[q];
+        end[q] = total;
+        out.row_ptr.push_back(total);
+      }
+    // Resized as they are (an output reused keeps its capacity, and every entry is written below); + 1: where the
+    // last row's writes past its end go.
+    out.cols.resize(total + 1);
+    out.values.resize(total + 1);
+    std::int32_t *cols = out.cols.data();
+    float *values = out.values.data();
+    for (std::int64_t p = 0; p < num_panels; ++p)
+    {
+      float const *zp = z + p * m_n * B;
+      for (std::int64_t j0 = 0; j0 < m_n; j0 += block)
+      {
+        std::int64_t const j1 = std::min(m_n, j0 + block);
+        for (int b = 0; b < B; ++b)
+        {
+          std::int64_t const q = p * B + b;
+          std::int64_t k = at[q];
+          std::int64_t const e = end[q];
+          if (k == e) // a row complete, dead or padding
+            continue;
+          // Without a branch: every value written at k, k advanced past the nonzeros. Once the row is complete k
+          // stays at its end, the next row's first slot, which is saved before and restored after.
+          std::int32_t const next_col = cols[e];
+          float const next_value = values[e];
+          for (std::int64_t j = j0; j < j1; ++j)
+          {
+            float const v = zp[j * B + b];
+            cols[k] = static_cast<std::int32_t>(j);
+            values[k] = v;
+            k += v != 0.0f ? 1 : 0;
+          }
+          cols[e] = next_col;
+          values[e] = next_value;
+          at[q] = k;
+        }
+      }
+    }
+    out.cols.pop_back();
+    out.values.pop_back();
     return;
   }
+  out.cols.clear();
+  out.values.clear();
   // CSC to rows: count the entries of each row, then place them column by column (ascending within a row).
   out.row_ptr.resize(m_rows + 1, 0);
   for (std::int64_t j = 0; j < m_n; ++j)

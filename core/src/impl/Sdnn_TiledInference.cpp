@@ -8,10 +8,10 @@ namespace sdnn::impl
 {
 
 TiledInference::TiledInference(RowBlock const &rows, PreparedNetwork::Prepared const &network, int first, int last,
-                               InferenceOptions const &options, int threads)
+                               InferenceOptions const &options, int threads, std::vector<TileOutput> &outputs)
     : m_options(options), m_kernels(*network.kernels), m_bias(network.bias), m_n(rows.num_cols), m_first_layer(first),
       m_num_layers(last - first), m_threads(threads), m_rows(rows), m_layers(network.pointers.data() + first),
-      m_active(m_num_layers, 0), m_nnz(m_num_layers, 0), m_progress(options.progress)
+      m_active(m_num_layers, 0), m_nnz(m_num_layers, 0), m_outputs(outputs), m_progress(options.progress)
 {
   m_counters.dense_rate_histogram.assign(WorkReport::dense_rate_bins, 0);
   if (options.parallelism == Parallelism::data_then_model)
@@ -47,57 +47,60 @@ TileWorkspace TiledInference::workspace(int group) const
   return TileWorkspace(m_n, m_tile_rows, group, capacity, m_kernels);
 }
 
-void TiledInference::result(RowInferenceResult &out, WorkReport *report) const
+std::vector<TiledInference::SurvivorSource> TiledInference::survivors_layout(RowInferenceResult &out) const
 {
   out.layers.clear();
   for (int l = 0; l < m_num_layers; ++l)
     out.layers.push_back({m_first_layer + l + 1, m_active[l], m_nnz[l]});
-  // The survivors in the block's order: for each input row, the tile and position holding it (-1: dead); then
-  // each surviving row's entries copied from its tile in one piece (no zero-filled arrays).
+  // The survivors in the block's order: for each input row, the tile and position holding it (-1: dead).
   std::int64_t const rows = m_rows.num_rows();
-  std::vector<std::int64_t> tile_of(rows, -1);
-  std::vector<std::int32_t> position(rows, 0);
-  std::int64_t entries = 0;
+  std::vector<SurvivorSource> at(rows, SurvivorSource{-1, 0});
   for (std::int64_t t = 0; t < m_num_tiles; ++t)
   {
     auto const &tile = m_outputs[t];
     for (std::size_t k = 0; k < tile.categories.size(); ++k)
-    {
-      tile_of[tile.categories[k]] = t;
-      position[tile.categories[k]] = static_cast<std::int32_t>(k);
-    }
-    entries += static_cast<std::int64_t>(tile.cols.size());
+      at[tile.categories[k]] = {t, static_cast<std::int64_t>(k)};
   }
+  std::vector<SurvivorSource> sources;
   auto &y = out.survivors;
   y.num_cols = m_n;
   y.ids.clear();
   y.row_ptr.assign(1, 0);
-  y.col_idx.clear();
-  y.values.clear();
-  y.col_idx.reserve(entries);
-  y.values.reserve(entries);
   for (std::int64_t r = 0; r < rows; ++r)
   {
-    if (tile_of[r] < 0)
+    if (at[r].tile < 0)
       continue;
+    sources.push_back(at[r]);
     y.ids.push_back(m_rows.ids[r]);
-    auto const &tile = m_outputs[tile_of[r]];
+    std::int64_t length = 0;
     if (m_options.keep_activations)
     {
-      auto const begin = tile.row_ptr[position[r]], end = tile.row_ptr[position[r] + 1];
-      y.col_idx.insert(y.col_idx.end(), tile.cols.begin() + begin, tile.cols.begin() + end);
-      y.values.insert(y.values.end(), tile.values.begin() + begin, tile.values.begin() + end);
+      auto const &tile = m_outputs[at[r].tile];
+      length = tile.row_ptr[at[r].position + 1] - tile.row_ptr[at[r].position];
     }
-    y.row_ptr.push_back(static_cast<std::int64_t>(y.col_idx.size()));
+    y.row_ptr.push_back(y.row_ptr.back() + length);
   }
-  if (report)
-  {
-    *report = m_counters;
-    report->dense_seconds = static_cast<double>(m_dense_nanoseconds) * 1e-9;
-    report->sync_seconds = static_cast<double>(m_sync_nanoseconds) * 1e-9;
-    report->tiles = m_num_tiles;
-    report->tile_rows = m_tile_rows;
-  }
+  // Sized, not copied: copy_survivor() fills them.
+  y.col_idx.resize(y.row_ptr.back());
+  y.values.resize(y.row_ptr.back());
+  return sources;
+}
+
+void TiledInference::copy_survivor(SurvivorSource const &source, RowBlock &y, std::int64_t k) const
+{
+  auto const &tile = m_outputs[source.tile];
+  auto const begin = tile.row_ptr[source.position], end = tile.row_ptr[source.position + 1];
+  std::copy(tile.cols.begin() + begin, tile.cols.begin() + end, y.col_idx.begin() + y.row_ptr[k]);
+  std::copy(tile.values.begin() + begin, tile.values.begin() + end, y.values.begin() + y.row_ptr[k]);
+}
+
+void TiledInference::report_into(WorkReport &report) const
+{
+  report = m_counters;
+  report.dense_seconds = static_cast<double>(m_dense_nanoseconds) * 1e-9;
+  report.sync_seconds = static_cast<double>(m_sync_nanoseconds) * 1e-9;
+  report.tiles = m_num_tiles;
+  report.tile_rows = m_tile_rows;
 }
 
 } // namespace sdnn::impl

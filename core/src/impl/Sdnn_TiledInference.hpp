@@ -30,10 +30,11 @@ namespace sdnn::impl
 class TiledInference
 {
 public:
-  /// Runs `rows` through the layers [first, last) of `network` with the kernel thresholds of `options`;
-  /// make_tiles() must follow. `rows` and `network` must outlive the inference.
+  /// Runs `rows` through the layers [first, last) of `network` with the kernel thresholds of `options`, the
+  /// tiles' outputs in `outputs` (their arrays reused); make_tiles() must follow. `rows`, `network` and `outputs`
+  /// must outlive the inference.
   TiledInference(RowBlock const &rows, PreparedNetwork::Prepared const &network, int first, int last,
-                 InferenceOptions const &options, int threads);
+                 InferenceOptions const &options, int threads, std::vector<TileOutput> &outputs);
 
   /// Cuts the rows into tiles of `tile_rows` (after hashing with `parts` = number of tiles).
   template <class ExecutionSpace> void make_tiles(ExecutionSpace const &space, std::int64_t tile_rows)
@@ -211,10 +212,41 @@ public:
   void finish_progress() { m_progress.finish(); }
 
   /// The per-layer figures and the surviving rows (with their activations if kept) into `out` (its arrays
-  /// overwritten, their capacity kept); the tiling and the counters into `report` when it is not null.
-  void result(RowInferenceResult &out, WorkReport *report) const;
+  /// overwritten, their capacity kept), the rows' entries copied on the threads of `space`; the tiling and the
+  /// counters into `report` when it is not null.
+  template <class ExecutionSpace>
+  void result(ExecutionSpace const &space, RowInferenceResult &out, WorkReport *report) const
+  {
+    std::vector<SurvivorSource> const sources = survivors_layout(out);
+    if (m_options.keep_activations)
+    {
+      // At N = 65536 a window's survivors hold gigabytes: one thread copying them was a tenth of a window's time.
+      RowBlock &y = out.survivors;
+      Kokkos::parallel_for(
+          "sdnn::infer::copy_survivors",
+          Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(space, 0, std::int64_t(sources.size())),
+          [&](std::int64_t k) { copy_survivor(sources[k], y, k); });
+      space.fence();
+    }
+    if (report)
+      report_into(*report);
+  }
 
 private:
+  /// Where a surviving row's entries are: the tile and the row's place in its output.
+  struct SurvivorSource
+  {
+    std::int64_t tile;
+    std::int64_t position;
+  };
+  /// result(), one thread: the per-layer figures, the ids and row pointers of the survivors, their entry arrays
+  /// sized (when kept); returns where each survivor's entries are.
+  std::vector<SurvivorSource> survivors_layout(RowInferenceResult &out) const;
+  /// result(), any thread: the entries of survivor k into `y`.
+  void copy_survivor(SurvivorSource const &source, RowBlock &y, std::int64_t k) const;
+  /// result(): the tiling and the counters.
+  void report_into(WorkReport &report) const;
+
   InferenceOptions const &m_options;
   KernelSet const &m_kernels; // the instruction set the network was prepared for
   float m_bias;
@@ -234,8 +266,8 @@ private:
   Kokkos::View<std::int32_t *, Kokkos::HostSpace> m_order;
   std::vector<std::int64_t> m_active;
   std::vector<std::int64_t> m_nnz;
-  std::vector<TileOutput> m_outputs;
-  WorkReport m_counters; // the counters of the report (steps, dense kernel, steals), added to atomically
+  std::vector<TileOutput> &m_outputs; // one per tile
+  WorkReport m_counters;              // the counters of the report (steps, dense kernel, steals), added to atomically
   // The report's dense_seconds and sync_seconds, summed as integers: Kokkos 3.4 adds doubles atomically with a
   // compare-and-swap loop that first reads the old value plainly (a race to ThreadSanitizer), integers with the
   // processor's own atomic add.

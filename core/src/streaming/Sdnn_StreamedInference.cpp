@@ -1,6 +1,7 @@
 #include <Sdnn_StreamedInference.hpp>
 
 #include "../impl/Sdnn_HostCscStorage.hpp"
+#include "../impl/Sdnn_InferenceScratch.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -59,6 +60,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
   InferenceOptions engine = options;
   RowBlock rows;
   RowInferenceResult window_result;
+  impl::InferenceScratch scratch; // the tiles' outputs, their arrays reused by every window
   for (std::int64_t b = 0; b < plan.batches(); ++b)
   {
     std::int64_t const batch_first = b * plan.batch_rows,
@@ -95,7 +97,7 @@ InferenceResult infer_streamed(ExecutionSpace const &space, HostCsc const &input
         { options.progress(done_before + done * span * 1000 / std::max<std::int64_t>(total, 1), steps * 1000); };
       timer.reset();
       WorkReport work;
-      infer(space, rows, network, engine, window_result, &work);
+      impl::infer(space, rows, network, engine, window_result, &work, LayerRange{}, scratch);
       out.compute_seconds += timer.seconds();
       accumulate(out.work, work);
       ++out.windows;
