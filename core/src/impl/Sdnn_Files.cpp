@@ -3,8 +3,10 @@
 
 #include "Sdnn_OutputFile.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,11 +19,23 @@ std::string read_file(std::string const &path)
 {
   std::FILE *file = std::fopen(path.c_str(), "rb");
   SDNN_USER_REQUIRE(file != nullptr, path << ": cannot open file: " << std::strerror(errno));
+  // Sized once from the file's size (appending in pieces would copy a large file several times over, and hold
+  // twice its size while the string grows), then read to its end whatever it holds by then.
   std::string data;
-  char buffer[1 << 16];
-  std::size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    data.append(buffer, got);
+  struct stat status;
+  if (::fstat(::fileno(file), &status) == 0 && status.st_size > 0)
+    data.resize(static_cast<std::size_t>(status.st_size));
+  std::size_t size = 0;
+  for (;;)
+  {
+    if (size == data.size())
+      data.resize(std::max<std::size_t>(2 * data.size(), 1 << 16));
+    std::size_t const got = std::fread(data.data() + size, 1, data.size() - size, file);
+    size += got;
+    if (got == 0)
+      break;
+  }
+  data.resize(size);
   bool const failed = std::ferror(file) != 0;
   std::fclose(file);
   SDNN_USER_REQUIRE(!failed, path << ": read error: " << std::strerror(errno));
