@@ -3,16 +3,15 @@
 
 #include "Sdnn_Checksum.hpp"
 #include "Sdnn_HostCscStorage.hpp"
+#include "Sdnn_InputFile.hpp"
 #include "Sdnn_OutputFile.hpp"
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,20 +119,10 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
   // The header first, then the three arrays straight into the matrix's Views: no copy of the file in memory
   // (at N = 65536 the 60000 inputs are a 6 GB file).
   auto fail = [&](std::string const &what) { throw InputError(path + ": " + what); };
-  std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  SDNN_USER_REQUIRE(file != nullptr, path << ": cannot open file: " << std::strerror(errno));
-  struct stat status;
-  SDNN_USER_REQUIRE(::fstat(::fileno(file.get()), &status) == 0,
-                    path << ": cannot stat file: " << std::strerror(errno));
-  auto const file_bytes = static_cast<std::size_t>(status.st_size);
-  auto read = [&](void *to, std::size_t bytes)
-  {
-    std::size_t const got = std::fread(to, 1, bytes, file.get());
-    SDNN_USER_REQUIRE(std::ferror(file.get()) == 0, path << ": read error: " << std::strerror(errno));
-    return got;
-  };
+  impl::InputFile file(path);
+  std::size_t const file_bytes = file.size();
   Header header;
-  std::size_t const header_got = read(&header, sizeof header);
+  std::size_t const header_got = file.read(&header, sizeof header);
   if (header_got < sizeof(magic) || std::memcmp(header.magic, magic, sizeof magic) != 0)
     fail("not an sdnn binary matrix (bad magic number; a foreign file?)");
   if (header_got < sizeof(Header))
@@ -167,8 +156,9 @@ HostCsc read_binary_matrix(std::string const &path, std::int64_t num_rows, std::
   auto const ncols = static_cast<std::int32_t>(header.num_cols);
   auto const [col_ptr, row_idx, values] = impl::allocate_host_csc(ncols, header.nnz);
   // A file changed under the reader since fstat ends early here.
-  if (read(col_ptr.data(), col_ptr_bytes) != col_ptr_bytes || read(row_idx.data(), row_idx_bytes) != row_idx_bytes ||
-      read(values.data(), values_bytes) != values_bytes)
+  if (file.read(col_ptr.data(), col_ptr_bytes) != col_ptr_bytes ||
+      file.read(row_idx.data(), row_idx_bytes) != row_idx_bytes ||
+      file.read(values.data(), values_bytes) != values_bytes)
     fail("truncated sdnn binary matrix: it ended while being read");
   if (payload_checksum(reinterpret_cast<char const *>(col_ptr.data()), col_ptr_bytes,
                        reinterpret_cast<char const *>(row_idx.data()), row_idx_bytes,

@@ -1,12 +1,12 @@
 #include <Sdnn_Error.hpp>
 #include <Sdnn_IO.hpp>
 
+#include "Sdnn_InputFile.hpp"
 #include "Sdnn_OutputFile.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,28 +17,14 @@ namespace sdnn
 
 std::string read_file(std::string const &path)
 {
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  SDNN_USER_REQUIRE(file != nullptr, path << ": cannot open file: " << std::strerror(errno));
   // Sized once from the file's size (appending in pieces would copy a large file several times over, and hold
-  // twice its size while the string grows), then read to its end whatever it holds by then.
-  std::string data;
-  struct stat status;
-  if (::fstat(::fileno(file), &status) == 0 && status.st_size > 0)
-    data.resize(static_cast<std::size_t>(status.st_size));
-  std::size_t size = 0;
-  for (;;)
-  {
-    if (size == data.size())
-      data.resize(std::max<std::size_t>(2 * data.size(), 1 << 16));
-    std::size_t const got = std::fread(data.data() + size, 1, data.size() - size, file);
-    size += got;
-    if (got == 0)
-      break;
-  }
-  data.resize(size);
-  bool const failed = std::ferror(file) != 0;
-  std::fclose(file);
-  SDNN_USER_REQUIRE(!failed, path << ": read error: " << std::strerror(errno));
+  // twice its size while the string grows), then whatever the file holds beyond it (a pipe, a file still growing).
+  impl::InputFile file(path);
+  std::string data(file.size(), '\0');
+  data.resize(file.read(data.data(), data.size()));
+  char more[1 << 16];
+  for (std::size_t got; (got = file.read(more, sizeof more)) > 0;)
+    data.append(more, got);
   return data;
 }
 
@@ -51,6 +37,31 @@ void write_file(std::string const &path, std::string const &contents)
 
 namespace impl
 {
+
+InputFile::InputFile(std::string const &path) : m_path(path), m_file(std::fopen(path.c_str(), "rb"))
+{
+  SDNN_USER_REQUIRE(m_file != nullptr, path << ": cannot open file: " << std::strerror(errno));
+  struct stat status;
+  if (::fstat(::fileno(m_file), &status) != 0)
+  {
+    int const error = errno;
+    std::fclose(m_file);
+    SDNN_USER_REQUIRE(false, path << ": cannot stat file: " << std::strerror(error));
+  }
+  m_size = S_ISREG(status.st_mode) ? static_cast<std::size_t>(status.st_size) : 0;
+}
+
+InputFile::~InputFile()
+{
+  std::fclose(m_file);
+}
+
+std::size_t InputFile::read(void *to, std::size_t bytes)
+{
+  std::size_t const got = std::fread(to, 1, bytes, m_file);
+  SDNN_USER_REQUIRE(std::ferror(m_file) == 0, m_path << ": read error: " << std::strerror(errno));
+  return got;
+}
 
 OutputFile::OutputFile(std::string const &path) : m_path(path)
 {
